@@ -24,11 +24,9 @@ void pa_cmd_pack_usage(FILE *out)
 	      "exit codes: 0 written, 1 the course has errors (or writing failed), 2 usage error\n", out);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *what, const char *arg)
 {
-	fputs("passerelle pack: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	fprintf(stderr, "passerelle pack: %s%s\n", what, arg ? arg : "");
 	pa_cmd_pack_usage(stderr);
 	return PA_EXIT_USAGE;
 }
@@ -58,10 +56,10 @@ int pa_cmd_pack(int argc, char **argv)
 				   strcmp(a, "--schemas") == 0;
 
 		if (takes_value && i + 1 >= argc)
-			return usage_error("%s needs a value", a);
+			return usage_error(a, " needs a value");
 		if (strcmp(a, "--format") == 0) {
 			if (pa_format_parse(&opts.format, argv[++i]) != 0)
-				return usage_error("%s", pa_error_last());
+				return usage_error(pa_error_last(), NULL);
 			have_format = true;
 		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			opts.output = argv[++i];
@@ -72,17 +70,17 @@ int pa_cmd_pack(int argc, char **argv)
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
 			opts.quiet = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_error("unknown option '%s'", a);
+			return usage_error("unknown option ", a);
 		} else if (!opts.course_dir) {
 			opts.course_dir = a;
 		} else {
-			return usage_error("one course folder at a time ('%s' is one too many)", a);
+			return usage_error("one course folder at a time, not also ", a);
 		}
 	}
 	if (!opts.course_dir)
-		return usage_error("%s", "which course folder?");
+		return usage_error("which course folder?", NULL);
 	if (!have_format)
-		return usage_error("%s", "--format scorm12 or --format scorm2004 is needed");
+		return usage_error("--format scorm12 or --format scorm2004 is needed", NULL);
 
 	pa_diag_init(&diag);
 	rc = pa_pack(&result, &opts, &diag);
