@@ -533,7 +533,9 @@
 		}
 		case 'numeric': {
 			var n = parseNumber(r);
-			c = !isNaN(n) && n >= q.min && n <= q.max ? 1 : 0;
+			if (isNaN(n)) break;
+			var ranges = q.answers.length ? q.answers : [{ min: q.min, max: q.max, credit: 1 }];
+			ranges.forEach(function (x) { if (n >= x.min && n <= x.max && x.credit > c) c = x.credit; });
 			break;
 		}
 		case 'matching': {
@@ -609,9 +611,14 @@
 				out.push(['{case_matters=' + (q.caseSensitive ? 'true' : 'false') + '}' + v.replace(/\[,\]/g, ', ').slice(0, 250), v.slice(0, 255)]);
 			});
 			break;
-		case 'numeric':
-			out.push([trimNumber(q.min, 7) + '[:]' + trimNumber(q.max, 7), q.min === q.max ? trimNumber(q.min, 7) : null]);
+		case 'numeric': {
+			var full = q.answers.filter(function (x) { return x.credit >= 1; });
+			if (!full.length) full = [{ min: q.min, max: q.max }];
+			full.forEach(function (x) {
+				out.push([trimNumber(x.min, 7) + '[:]' + trimNumber(x.max, 7), x.min === x.max ? trimNumber(x.min, 7) : null]);
+			});
 			break;
+		}
 		case 'matching': {
 			var targets = matchTargets(q), p4 = [], p2 = [];
 			q.answers.forEach(function (a, i) {

@@ -27,45 +27,52 @@ static pa_lstr quiz_title[] = { { S("en"), S("Check") }, { S("fr"), S("Vérifica
 static pa_lstr quiz_src[] = { { S("en"), S("m1/quiz.en.json") }, { S("fr"), S("m1/quiz.fr.json") } };
 
 /* One question of each type, in English or French. */
+#define A(t, m, p, c, ok, fb) \
+	{ .text = t, .match = m, .pattern = p, .credit = c, .correct = ok, .feedback = fb }
+
 static pa_answer choice_en[] = {
-	{ S("The 1951 *Convention*"), NULL, NULL, 1, true, S("Right: Article 1A(2).") },
-	{ S("The Global Compact"), NULL, NULL, 0, false, S("No: it is not binding.") },
+	A(S("The 1951 *Convention*"), NULL, NULL, 1, true, S("Right: Article 1A(2).")),
+	A(S("The Global Compact"), NULL, NULL, 0, false, S("No: it is not binding.")),
 };
 static pa_answer choice_fr[] = {
-	{ S("La *Convention* de 1951"), NULL, NULL, 1, true, S("Oui.") },
-	{ S("Le Pacte mondial"), NULL, NULL, 0, false, S("Non.") },
+	A(S("La *Convention* de 1951"), NULL, NULL, 1, true, S("Oui.")),
+	A(S("Le Pacte mondial"), NULL, NULL, 0, false, S("Non.")),
 };
 static pa_answer multi[] = {
-	{ S("ICCPR"), NULL, NULL, 0.5, true, NULL },
-	{ S("ICESCR"), NULL, NULL, 0.5, true, NULL },
-	{ S("Global Compact"), NULL, NULL, -1, false, NULL },
+	A(S("ICCPR"), NULL, NULL, 0.5, true, NULL),
+	A(S("ICESCR"), NULL, NULL, 0.5, true, NULL),
+	A(S("Global Compact"), NULL, NULL, -1, false, NULL),
 };
 static pa_answer shorts[] = {
-	{ S("non-refoulement"), NULL, NULL, 1, true, NULL },
-	{ NULL, NULL, S("^non[- ]?refoulement$"), 1, true, NULL },
+	A(S("non-refoulement"), NULL, NULL, 1, true, NULL),
+	A(NULL, NULL, S("^non[- ]?refoulement$"), 1, true, NULL),
 };
 static pa_answer pairs[] = {
-	{ S("ILO C97"), S("labour migration"), NULL, 0, false, NULL },
-	{ S("1954 Convention"), S("statelessness"), NULL, 0, false, NULL },
+	A(S("ILO C97"), S("labour migration"), NULL, 0, false, NULL),
+	A(S("1954 Convention"), S("statelessness"), NULL, 0, false, NULL),
 };
 static pa_answer items[] = {
-	{ S("1951 Convention"), NULL, NULL, 0, false, NULL },
-	{ S("1967 Protocol"), NULL, NULL, 0, false, NULL },
+	A(S("1951 Convention"), NULL, NULL, 0, false, NULL),
+	A(S("1967 Protocol"), NULL, NULL, 0, false, NULL),
+};
+static pa_answer years[] = {
+	{ .text = S("2000:0"), .min = 2000, .max = 2000, .credit = 1, .feedback = S("Yes, in Palermo.") },
+	{ .text = S("1999..2001"), .min = 1999, .max = 2001, .credit = 0.5 },
 };
 static pa_answer scale[] = {
-	{ S("Disagree"), NULL, NULL, 0, false, NULL },
-	{ S("Agree"), NULL, NULL, 0, false, NULL },
+	A(S("Disagree"), NULL, NULL, 0, false, NULL),
+	A(S("Agree"), NULL, NULL, 0, false, NULL),
 };
 
-#define Q(id, type, fmt, text, ans, n, line) \
-	{ S(id), type, fmt, S(text), 1, false, false, false, 0, 0, 0, 0, ans, n, NULL, NULL, NULL, line }
+#define Q(i, t, fmt, s, ans, n, l) \
+	{ .id = S(i), .type = t, .format = fmt, .text = S(s), .weight = 1, .answers = ans, .answer_count = n, .line = l }
 
 static pa_question questions_en[] = {
 	Q("q1", PA_Q_CHOICE, PA_TEXT_MARKDOWN, "Which instrument defines a **refugee**?", choice_en, 2, 2),
 	Q("q2", PA_Q_MULTIPLE, PA_TEXT_MARKDOWN, "Which are binding?", multi, 3, 8),
 	Q("q3", PA_Q_TRUEFALSE, PA_TEXT_MARKDOWN, "Non-refoulement is customary law.", NULL, 0, 12),
 	Q("q4", PA_Q_SHORT, PA_TEXT_MARKDOWN, "Name the principle.", shorts, 2, 14),
-	Q("q5", PA_Q_NUMERIC, PA_TEXT_MARKDOWN, "Year of the Palermo Protocol?", NULL, 0, 16),
+	Q("q5", PA_Q_NUMERIC, PA_TEXT_MARKDOWN, "Year of the Palermo Protocol?", years, 2, 16),
 	Q("q6", PA_Q_MATCHING, PA_TEXT_MARKDOWN, "Match them.", pairs, 2, 18),
 	Q("q7", PA_Q_ORDERING, PA_TEXT_MARKDOWN, "Oldest first.", items, 2, 20),
 	Q("q8", PA_Q_LIKERT, PA_TEXT_MARKDOWN, "I feel confident.", scale, 2, 22),
@@ -76,7 +83,7 @@ static pa_question questions_fr[] = {
 	Q("q2", PA_Q_MULTIPLE, PA_TEXT_MARKDOWN, "Lesquels sont contraignants ?", multi, 3, 8),
 	Q("q3", PA_Q_TRUEFALSE, PA_TEXT_MARKDOWN, "Le non-refoulement est coutumier.", NULL, 0, 12),
 	Q("q4", PA_Q_SHORT, PA_TEXT_MARKDOWN, "Nommez le principe.", shorts, 2, 14),
-	Q("q5", PA_Q_NUMERIC, PA_TEXT_MARKDOWN, "Année du Protocole de Palerme ?", NULL, 0, 16),
+	Q("q5", PA_Q_NUMERIC, PA_TEXT_MARKDOWN, "Année du Protocole de Palerme ?", years, 2, 16),
 	Q("q6", PA_Q_MATCHING, PA_TEXT_MARKDOWN, "Associez.", pairs, 2, 18),
 	Q("q7", PA_Q_ORDERING, PA_TEXT_MARKDOWN, "Du plus ancien.", items, 2, 20),
 	Q("q8", PA_Q_LIKERT, PA_TEXT_MARKDOWN, "Je me sens à l’aise.", scale, 2, 22),
@@ -332,6 +339,11 @@ static void test_page__assessment_data_is_complete_json(void **state)
 	q = json_array_get(qs, 4);
 	assert_true(json_number_value(json_object_get(q, "min")) == 2000);
 	assert_true(json_number_value(json_object_get(q, "max")) == 2000);
+	a = json_array_get(json_object_get(q, "answers"), 1);
+	assert_true(json_number_value(json_object_get(a, "min")) == 1999);
+	assert_true(json_number_value(json_object_get(a, "max")) == 2001);
+	assert_true(json_number_value(json_object_get(a, "credit")) == 0.5);
+	assert_null(json_object_get(a, "text"));
 	q = json_array_get(qs, 5);
 	a = json_array_get(json_object_get(q, "answers"), 1);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "match"), "en")), "statelessness");
