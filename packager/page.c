@@ -1,7 +1,6 @@
 #include "packager/page.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,34 +26,9 @@ typedef struct page {
 	bool invalid;  /* some content broke a rule */
 } page;
 
-static bool same_primary(const char *a, const char *b)
-{
-	size_t na = strcspn(a, "-_"), nb = strcspn(b, "-_");
-
-	return na == nb && strncasecmp(a, b, na) == 0;
-}
-
-/* The text in lang: exact tag, then same primary subtag, then the first. */
-static const char *lget(const pa_lstring *s, const char *lang)
-{
-	const char *found = NULL;
-
-	if (!s || !s->count)
-		return NULL;
-	for (size_t i = 0; i < s->count; i++) {
-		if (s->items[i].lang && strcasecmp(s->items[i].lang, lang) == 0)
-			return s->items[i].text;
-	}
-	for (size_t i = 0; i < s->count && !found; i++) {
-		if (s->items[i].lang && same_primary(s->items[i].lang, lang))
-			found = s->items[i].text;
-	}
-	return found ? found : s->items[0].text;
-}
-
 static const char *lget_or(const pa_lstring *s, const char *lang, const char *dflt)
 {
-	const char *t = lget(s, lang);
+	const char *t = pa_lstring_get(s, lang);
 
 	return t && *t ? t : dflt;
 }
@@ -78,67 +52,6 @@ static void note(page *p, int err)
 		p->invalid = true;
 	else if (err < 0 && !p->error)
 		p->error = err;
-}
-
-static const char *format_name(pa_format f)
-{
-	return f == PA_FORMAT_SCORM2004 ? "scorm2004" : "scorm12";
-}
-
-static const char *type_name(pa_question_type t)
-{
-	static const char *const names[] = { "choice", "multiple", "truefalse", "short", "numeric",
-					     "matching", "ordering", "likert", "text" };
-
-	return (size_t)t < PA_ARRAY_SIZE(names) ? names[t] : "text";
-}
-
-static bool is_scored(const pa_question *q)
-{
-	return q->type != PA_Q_LIKERT && q->type != PA_Q_TEXT;
-}
-
-/* Seconds in an ISO 8601 duration (PnDTnHnMnS), or -1. */
-static double duration_seconds(const char *s)
-{
-	static const struct { char unit; double factor; bool time; } parts[] = {
-		{ 'Y', 365.0 * 86400, false }, { 'M', 30.0 * 86400, false }, { 'W', 7.0 * 86400, false },
-		{ 'D', 86400, false }, { 'H', 3600, true }, { 'M', 60, true }, { 'S', 1, true },
-	};
-	double total = 0;
-	bool in_time = false;
-	size_t next = 0;
-
-	if (!s || *s++ != 'P' || !*s)
-		return -1;
-	while (*s) {
-		char *end;
-		double v;
-		bool matched = false;
-
-		if (*s == 'T' && !in_time) {
-			in_time = true;
-			s++;
-			while (next < PA_ARRAY_SIZE(parts) && !parts[next].time)
-				next++;
-			continue;
-		}
-		v = strtod(s, &end);
-		if (end == s || v < 0 || !isfinite(v))
-			return -1;
-		for (; next < PA_ARRAY_SIZE(parts); next++) {
-			if (parts[next].time == in_time && parts[next].unit == *end) {
-				total += v * parts[next].factor;
-				matched = true;
-				next++;
-				break;
-			}
-		}
-		if (!matched)
-			return -1;
-		s = end + 1;
-	}
-	return total;
 }
 
 /* ---- JSON ------------------------------------------------------------ */
@@ -246,9 +159,9 @@ static void json_question(page *p, size_t qi)
 	json_key(out, &first, "id");
 	pa_buf_put_json(out, q->id);
 	json_key(out, &first, "type");
-	pa_buf_put_json(out, type_name(q->type));
+	pa_buf_put_json(out, pa_question_type_name(q->type));
 	json_key(out, &first, "scored");
-	pa_buf_puts(out, is_scored(q) ? "true" : "false");
+	pa_buf_puts(out, pa_question_is_scored(q) ? "true" : "false");
 	json_key(out, &first, "weight");
 	json_num(out, q->weight > 0 ? q->weight : 1);
 	json_key(out, &first, "shuffle");
@@ -305,7 +218,12 @@ static void json_question(page *p, size_t qi)
 			json_key(out, &f3, "pattern");
 			pa_buf_put_json(out, a->pattern);
 		}
-		if (a->text) {
+		if (q->type == PA_Q_NUMERIC) {
+			json_key(out, &f3, "min");
+			json_num(out, a->min);
+			json_key(out, &f3, "max");
+			json_num(out, a->max);
+		} else if (a->text) {
 			json_key(out, &f3, "text");
 			json_texts(p, qi, ai, QF_A_TEXT, false);
 			if (q->type == PA_Q_SHORT) {
@@ -346,7 +264,7 @@ static void json_data(page *p)
 	json_key(out, &first, "kind");
 	pa_buf_put_json(out, u->kind == PA_UNIT_ASSESSMENT ? "assessment" : "lesson");
 	json_key(out, &first, "format");
-	pa_buf_put_json(out, format_name(p->ctx->format));
+	pa_buf_put_json(out, pa_format_name(p->ctx->format));
 	json_key(out, &first, "languages");
 	pa_buf_putc(out, '[');
 	for (size_t l = 0; l < p->nlangs; l++) {
@@ -374,8 +292,10 @@ static void json_data(page *p)
 	}
 	if (u->kind == PA_UNIT_ASSESSMENT) {
 		const pa_quiz *qz = quiz_for(p, p->langs[0]);
-		double limit = duration_seconds(u->time_limit);
+		double limit = 0;
 
+		if (u->time_limit && pa_duration_parse(&limit, u->time_limit) != 0)
+			limit = 0;
 		json_key(out, &first, "graded");
 		pa_buf_puts(out, u->graded ? "true" : "false");
 		json_key(out, &first, "passingScore");
@@ -462,7 +382,7 @@ static void header(page *p)
 static void lesson_body(page *p, size_t l)
 {
 	const char *lang = p->langs[l];
-	const char *file = lget(&p->unit->source, lang);
+	const char *file = pa_lstring_get(&p->unit->source, lang);
 	pa_buf prefix = PA_BUF_INIT;
 	pa_md_ctx md = { 0 };
 
