@@ -166,6 +166,14 @@ static void test_pack__both_formats_every_navigation(void **state)
 			assert_non_null(strstr(out.ptr, zip.ptr));
 			assert_non_null(strstr(out.ptr, "6 SCOs, 2 languages"));
 			check_package(zip.ptr, v2004, nav_modes[n]);
+			/* And passerelle's own validator, warnings counted as errors. */
+			pa_buf_clear(&out);
+			if (pa_test_run(&out, "'%s' validate --strict --schemas '%s/schemas' '%s'",
+					pa_test_binary(), pa_test_shared_dir(), zip.ptr) != 0) {
+				fprintf(stderr, "%s", out.ptr);
+				fail();
+			}
+			assert_non_null(strstr(out.ptr, "0 errors, 0 warnings"));
 		}
 		free(dir);
 	}
