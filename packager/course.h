@@ -103,6 +103,28 @@ typedef struct pa_course {
 int pa_course_load(pa_course **out, const char *dir, pa_diag *diag);
 void pa_course_free(pa_course *course);
 
+/*
+ * The same from course.json text already in memory (len bytes, need not be
+ * NUL-terminated); lesson and question files are still looked up in dir.
+ */
+int pa_course_parse(pa_course **out, const char *json, size_t len, const char *dir, pa_diag *diag);
+
+/* Limits on what one course may hold (hostile or runaway input). */
+#define PA_COURSE_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define PA_COURSE_MAX_MODULES 1000
+#define PA_COURSE_MAX_UNITS 1000     /* in the whole course */
+#define PA_COURSE_MAX_LANGUAGES 100
+
+/* True for an identifier: [A-Za-z][A-Za-z0-9._-]*, at most 64 characters. */
+bool pa_course_is_identifier(const char *str);
+
+/*
+ * An ISO 8601 duration as the course format allows it
+ * (P[nY][nM][nD][T[nH][nM][n[.n]S]], not zero) in seconds, counting a year
+ * as 365 days and a month as 30 (for SCORM 1.2's HHHH:MM:SS).
+ */
+int pa_duration_parse(double *out_seconds, const char *iso);
+
 /* True when the module holds a graded assessment. */
 bool pa_module_is_graded(const pa_module *module);
 

@@ -32,6 +32,9 @@ typedef struct pa_answer {
 	double credit;     /* -1..1: share of the question's weight this answer earns */
 	bool correct;      /* choice/multiple: a right answer */
 	char *feedback;    /* or NULL */
+	double min, max;   /* numeric: the range this answer accepts */
+	unsigned line;     /* where the answer is written, for diagnostics */
+	unsigned col;      /* 0 when unknown (GIFT) */
 } pa_answer;
 
 typedef struct pa_question {
@@ -46,12 +49,21 @@ typedef struct pa_question {
 	double number;          /* numeric: the answer ... */
 	double tolerance;       /* ... plus or minus this */
 	double min, max;        /* numeric: the range (set from number/tolerance too) */
+	/*
+	 * The answers, by type: choice/multiple the choices; short the accepted
+	 * texts or patterns; numeric one per accepted range (text like "2000:0"
+	 * or "1..5", min/max/credit set; number..max above copy the first one
+	 * worth full credit); matching the pairs (text -> match); ordering the
+	 * items in their right order; likert the scale labels; truefalse and
+	 * text none.
+	 */
 	pa_answer *answers;
 	size_t answer_count;
 	char *feedback_correct;
 	char *feedback_incorrect;
 	char *feedback_general;
 	unsigned line;          /* where the question starts in its file */
+	unsigned col;           /* 0 when unknown (GIFT) */
 } pa_question;
 
 typedef struct pa_quiz {
@@ -60,14 +72,23 @@ typedef struct pa_quiz {
 	size_t count;
 } pa_quiz;
 
+/* Largest question file, and most questions in one file / answers in one question. */
+#define PA_QUIZ_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define PA_QUIZ_MAX_QUESTIONS 1000
+#define PA_QUIZ_MAX_ANSWERS 1000
+
 /* Parse a question file by its extension (.gift or .json). display is the
- * name shown in diagnostics. 0 when diag got no error, else PA_EINVALID. */
+ * name shown in diagnostics. 0 when diag got no error, else PA_EINVALID
+ * and *out is left empty (zeroed). The parsers behave the same way. */
 int pa_quiz_load(pa_quiz *out, const char *path, const char *display, pa_diag *diag);
 
 int pa_quiz_parse_gift(pa_quiz *out, const char *text, size_t len, const char *display, pa_diag *diag);
 int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *display, pa_diag *diag);
 
 void pa_quiz_dispose(pa_quiz *quiz);
+
+/* "choice", "multiple", ... as written in JSON question files. */
+const char *pa_question_type_name(pa_question_type type);
 
 /* True for types that earn a score (not likert, not text). */
 bool pa_question_is_scored(const pa_question *q);
