@@ -338,6 +338,10 @@ static void parse_numeric(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		q->tolerance = q->max / 2 - q->min / 2;
 		pa_buf_printf(&spec, "%.17g..%.17g", q->min, q->max);
 	}
+	if (!isfinite(q->min) || !isfinite(q->max) || !isfinite(q->number) || !isfinite(q->tolerance)) {
+		report(c, PA_DIAG_ERROR, q, base, false, NULL, "the accepted range reaches beyond the largest number");
+		goto done;
+	}
 	if (!(a = add_answer(c, q, base)) || !(a->text = pa_buf_detach(&spec))) {
 		c->rc = PA_ENOMEM;
 		goto done;
