@@ -25,6 +25,7 @@ typedef struct jq {
 	size_t len;
 	pa_quiz *quiz;
 	pa_diag *diag;
+	pa_jsonpos pos;
 	int rc;
 } jq;
 
@@ -63,7 +64,7 @@ static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpat
 	va_list ap;
 
 	if (c->diag->count < c->diag->max)
-		pa_jsonpos_find(&l, &col, c->text, c->len, at->s, at->n, key);
+		pa_jsonpos_locate(&c->pos, &l, &col, at->s, at->n, key);
 	if (line)
 		*line = l;
 	va_start(ap, fmt);
@@ -74,7 +75,7 @@ static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpat
 static void where(jq *c, const jpath *at, unsigned *line, unsigned *col)
 {
 	*line = *col = 0;
-	pa_jsonpos_find(line, col, c->text, c->len, at->s, at->n, false);
+	pa_jsonpos_locate(&c->pos, line, col, at->s, at->n, false);
 }
 
 /* A string member: required or not; *out NULL when absent. False on a problem. */
@@ -556,7 +557,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *display, pa_diag *diag)
 {
 	static const char *const root_keys[] = { "questions", NULL };
-	jq c = { text, len, out, diag, 0 };
+	jq c = { text, len, out, diag, { 0 }, 0 };
 	jpath root = { .n = 0 }, qpath;
 	json_error_t err;
 	json_t *doc = NULL, *arr, *v;
@@ -564,6 +565,7 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	pa_jsonpos_init(&c.pos, text, len);
 	if (!(out->file = pa_strdup(display))) {
 		rc = PA_ENOMEM;
 		goto done;
@@ -608,6 +610,7 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 		pa_quiz__check(out, diag);
 done:
 	json_decref(doc);
+	pa_jsonpos_dispose(&c.pos);
 	if (rc == 0 && diag->errors > errors)
 		rc = PA_EINVALID;
 	if (rc != 0)
