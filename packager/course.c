@@ -600,9 +600,10 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 		return;
 	}
 	if (json_is_string(v)) {
+		/* An empty optional text is no text: pa_lstring_get gives NULL. */
 		if (required && !json_string_value(v)[0])
 			error_at(c, &vp, "must not be empty");
-		else
+		else if (json_string_value(v)[0])
 			lstring_add(c, out, default_lang(c), json_string_value(v));
 		return;
 	}
@@ -623,7 +624,7 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 			error_at(c, &tp, "must be a string");
 		else if (required && !json_string_value(t)[0])
 			error_at(c, &tp, "must not be empty");
-		else
+		else if (json_string_value(t)[0])
 			lstring_add(c, out, c->course->languages[i], json_string_value(t));
 	}
 }

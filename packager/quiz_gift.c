@@ -571,8 +571,8 @@ static void parse_question(gift *g, size_t p, size_t e)
 	after_end = e;
 	trim(t, &after_start, &after_end);
 	if (find_any(t, after_start, after_end, "{}") != NPOS) {
-		GERR(g, q, after_start, "one question has one set of answers: write \\{ and \\} "
-		     "for braces in a text");
+		GERR(g, q, after_start, "one question has one set of answers (questions are separated "
+		     "by a blank line; write \\{ and \\} for braces in a text)");
 		return;
 	}
 	unescape_into(&stem, t, p, open);

@@ -330,6 +330,7 @@ static void test_gift__syntax_errors_have_lines(void **state)
 	parse_fails("::a:: Open {\n=yes\n~no\n\n::b:: Next {T}\n", "are not closed", 1);
 	parse_fails("::a:: Nested {=a {b} ~c}\n", "'{' inside the answers", 1);
 	parse_fails("::a:: Two {=a ~b} and {=c ~d}\n", "one question has one set of answers", 1);
+	parse_fails("::a:: One {T}\n::b:: Two {F}\n", "questions are separated by a blank line", 2);
 	parse_fails("::a:: No answers here.\n", "no answers", 1);
 	parse_fails("::a Title never closed {T}\n", "the title has no closing '::'", 1);
 	parse_fails("::a:: [moodle]Old {T}\n", "[moodle] text format is not supported", 1);
