@@ -836,6 +836,7 @@ static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
 	cpath tp = at_key(at, "type");
 	bool has_score;
 	unsigned col;
+	size_t errors;
 
 
 	pa_jsonpos_locate(&c->pos, &u->line, &col, at->s, at->n, false);
@@ -871,8 +872,10 @@ static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
 	if (!u->graded && has_score)
 		warn_key(c, at, "passingScore", "a survey (graded: false) is never passed or failed: "
 			 "\"passingScore\" is ignored");
+	errors = c->diag->errors;
 	get_paths(c, obj, at, "questions", quiz_exts, "a question file", &u->questions);
-	if (c->rc == 0 && u->questions.count)
+	/* Only when every path is good: a fallback to the wrong file would confuse. */
+	if (c->rc == 0 && u->questions.count && c->diag->errors == errors)
 		load_quizzes(c, u, at);
 }
 

@@ -416,6 +416,8 @@ static void test_course__paths_stay_inside_and_exist(void **state)
 		   "source: must be a path (a string)", 3, 55);
 	units_fail("{\"id\": \"a\", \"type\": \"assessment\", \"title\": \"A\", \"questions\": \"m1/intro.en.md\"}",
 		   "'m1/intro.en.md' is not a question file (.gift, .json)", 3, 62);
+	units_fail("{\"id\": \"a\", \"type\": \"assessment\", \"title\": \"A\", \"questions\": {\"en\": \"none.gift\"}}",
+		   "modules[0].units[0].questions.en: 'none.gift' does not exist", 3, 69);
 	units_fail("{\"id\": \"l\", \"type\": \"lesson\", \"title\": \"L\", \"source\": {\"en\": \"m1/x.md\"}}",
 		   "modules[0].units[0].source.en: 'm1/x.md' does not exist", 3, 62);
 
