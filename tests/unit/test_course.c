@@ -124,7 +124,7 @@ static char *with_units(const char *units)
 {
 	pa_buf b = PA_BUF_INIT;
 
-	pa_buf_printf(&b, "{\"id\": \"c\", \"version\": \"1\", \"languages\": [\"en\"], \"title\": \"T\",\n"
+	pa_buf_printf(&b, "{\"id\": \"c\", \"version\": \"1\", \"languages\": [\"en\"], \"title\": \"T\", \"audience\": \"\",\n"
 		      "\"licence\": \"CC0-1.0\", \"modules\": [{\"id\": \"m1\", \"title\": \"M\", \"units\": [\n"
 		      "%s]}]}\n", units);
 	return pa_buf_detach(&b);
@@ -222,6 +222,7 @@ static void test_course__defaults(void **state)
 	assert_int_equal(c->author_count, 0);
 	assert_int_equal(c->keyword_count, 0);
 	assert_null(pa_lstring_get(&c->description, "en"));
+	assert_null(pa_lstring_get(&c->audience, "en"));
 	assert_string_equal(pa_lstring_get(&c->title, "en"), "T");
 	u = &c->modules[0].units[1];
 	assert_int_equal(u->passing_score, 80);
@@ -415,6 +416,8 @@ static void test_course__paths_stay_inside_and_exist(void **state)
 		   "source: must be a path (a string)", 3, 55);
 	units_fail("{\"id\": \"a\", \"type\": \"assessment\", \"title\": \"A\", \"questions\": \"m1/intro.en.md\"}",
 		   "'m1/intro.en.md' is not a question file (.gift, .json)", 3, 62);
+	units_fail("{\"id\": \"a\", \"type\": \"assessment\", \"title\": \"A\", \"questions\": {\"en\": \"none.gift\"}}",
+		   "modules[0].units[0].questions.en: 'none.gift' does not exist", 3, 69);
 	units_fail("{\"id\": \"l\", \"type\": \"lesson\", \"title\": \"L\", \"source\": {\"en\": \"m1/x.md\"}}",
 		   "modules[0].units[0].source.en: 'm1/x.md' does not exist", 3, 62);
 
