@@ -54,29 +54,24 @@ static void parse_fails(const char *text, const char *needle, unsigned line)
 	pa_diag_dispose(&diag);
 }
 
+/* Exactly the example of docs/course-format.md. */
 static const char doc_example[] =
 	"// A comment\n"
 	"::q1:: Which instrument defines a refugee? {\n"
 	"  =The 1951 Convention relating to the Status of Refugees # Right: Article 1A(2).\n"
 	"  ~The 2018 Global Compact for Migration # No: it is not binding and defines no status.\n"
 	"}\n"
-	"\n"
 	"::q2:: Non-refoulement binds states that have not ratified the 1951 Convention. {T\n"
 	"  #Wrong: it is also customary international law.#Right: it is customary law too.}\n"
-	"\n"
 	"::q3:: In which year was the Palermo Protocol on trafficking adopted? {#2000:0}\n"
-	"\n"
 	"::q4:: Name the principle that forbids returning a refugee to persecution. {\n"
 	"  =non-refoulement =non refoulement # Yes. }\n"
-	"\n"
 	"::q5:: Match each instrument to its subject. {\n"
 	"  =ILO C97 -> labour migration\n"
 	"  =1954 Convention -> statelessness\n"
 	"  =Palermo Protocols -> trafficking and smuggling }\n"
-	"\n"
 	"::q6:: Which are binding treaties? {\n"
 	"  ~%50%ICCPR ~%50%ICESCR ~%-100%Global Compact for Migration }\n"
-	"\n"
 	"::q7:: What is one thing your city could do better? {}\n";
 
 static void test_gift__documented_example(void **state)
@@ -112,7 +107,7 @@ static void test_gift__documented_example(void **state)
 
 	q = &quiz.questions[2];
 	assert_int_equal(q->type, PA_Q_NUMERIC);
-	assert_int_equal(q->line, 10);
+	assert_int_equal(q->line, 8);
 	assert_true(q->number == 2000 && q->tolerance == 0 && q->min == 2000 && q->max == 2000);
 	assert_int_equal(q->answer_count, 1);
 
@@ -255,6 +250,21 @@ static void test_gift__comments_categories_and_layout(void **state)
 	pa_quiz_dispose(&quiz);
 }
 
+static void test_gift__titled_questions_one_under_another(void **state)
+{
+	pa_quiz quiz;
+
+	(void)state;
+	/* A "::" line after closed answers starts a question; before them it is text. */
+	parse_ok(&quiz, "::a:: A {T}\n::b:: B {=x ~y}\n::c:: C\n::not a title:: {\n=1\n~2\n}\n::d:: D {F}");
+	assert_int_equal(quiz.count, 4);
+	assert_string_equal(quiz.questions[1].id, "b");
+	assert_int_equal(quiz.questions[1].line, 2);
+	assert_string_equal(quiz.questions[2].text, "C\n::not a title::");
+	assert_int_equal(quiz.questions[3].line, 8);
+	pa_quiz_dispose(&quiz);
+}
+
 static void test_gift__formats(void **state)
 {
 	pa_quiz quiz;
@@ -330,6 +340,7 @@ static void test_gift__syntax_errors_have_lines(void **state)
 	parse_fails("::a:: Open {\n=yes\n~no\n\n::b:: Next {T}\n", "are not closed", 1);
 	parse_fails("::a:: Nested {=a {b} ~c}\n", "'{' inside the answers", 1);
 	parse_fails("::a:: Two {=a ~b} and {=c ~d}\n", "one question has one set of answers", 1);
+	parse_fails("::a:: One {T} ::b:: Two {F}\n", "questions are separated by a blank line", 1);
 	parse_fails("::a:: No answers here.\n", "no answers", 1);
 	parse_fails("::a Title never closed {T}\n", "the title has no closing '::'", 1);
 	parse_fails("::a:: [moodle]Old {T}\n", "[moodle] text format is not supported", 1);
@@ -473,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_gift__numeric_forms),
 		cmocka_unit_test(test_gift__choices_feedback_and_credits),
 		cmocka_unit_test(test_gift__comments_categories_and_layout),
+		cmocka_unit_test(test_gift__titled_questions_one_under_another),
 		cmocka_unit_test(test_gift__formats),
 		cmocka_unit_test(test_gift__escapes),
 		cmocka_unit_test(test_gift__missing_word),

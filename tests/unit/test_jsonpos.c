@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/jsonpos.h"
 
@@ -113,6 +114,70 @@ static void test_jsonpos__offsets(void **state)
 	assert_int_equal(c, 3);
 }
 
+static void test_jsonpos__empty_key(void **state)
+{
+	const char *text = "{\"\": [1, 2], \"a\": 3}";
+	pa_jsonpos_step empty[] = { { "", 0 }, { NULL, 1 } };
+	pa_jsonpos_step a[] = { { "a", 0 } };
+
+	(void)state;
+	find(text, empty, 2, false, 0, 1, 10);
+	find(text, a, 1, false, 0, 1, 19);
+}
+
+/* A context gives the same answers as single lookups, in any order. */
+static void test_jsonpos__context_resumes_in_any_order(void **state)
+{
+	pa_buf text = PA_BUF_INIT;
+	pa_jsonpos jp;
+	size_t order[] = { 0, 1, 2, 7, 8, 3, 299, 150, 150, 0, 298, 299 };
+
+	(void)state;
+	pa_buf_puts(&text, "{\"questions\": [\n");
+	for (int i = 0; i < 300; i++)
+		pa_buf_printf(&text, "%s  {\"id\": \"q%d\", \"items\": [\"a\", {\"x\": %d}, \"\u00e9\u00e9\"]}",
+			      i ? ",\n" : "", i, i);
+	pa_buf_puts(&text, "\n]}");
+	pa_jsonpos_init(&jp, text.ptr, text.len);
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		for (size_t item = 0; item < 4; item++) {
+			pa_jsonpos_step path[] = { { "questions", 0 }, { NULL, order[k] }, { "items", 0 },
+						   { NULL, item }, { "x", 0 } };
+			size_t depth = item == 1 ? 5 : 4;
+			unsigned l1, c1, l2, c2;
+			int rc1 = pa_jsonpos_locate(&jp, &l1, &c1, path, depth, item == 1);
+			int rc2 = pa_jsonpos_find(&l2, &c2, text.ptr, text.len, path, depth, item == 1);
+
+			assert_int_equal(rc1, rc2);
+			assert_int_equal(rc1, item == 3 ? PA_ENOTFOUND : 0);
+			assert_int_equal(l1, l2);
+			assert_int_equal(c1, c2);
+			assert_int_equal(l1, order[k] + 2);
+		}
+	}
+	pa_jsonpos_dispose(&jp);
+	pa_buf_dispose(&text);
+}
+
+static void test_jsonpos__too_deep(void **state)
+{
+	pa_jsonpos_step deep[PA_JSONPOS_MAX_DEPTH + 1];
+	char text[2 * (PA_JSONPOS_MAX_DEPTH + 1) + 1];
+	unsigned l, c;
+
+	(void)state;
+	for (size_t i = 0; i <= PA_JSONPOS_MAX_DEPTH; i++) {
+		deep[i].key = NULL;
+		deep[i].index = 0;
+		text[i] = '[';
+		text[PA_JSONPOS_MAX_DEPTH + 1 + i] = ']';
+	}
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(pa_jsonpos_find(&l, &c, text, strlen(text), deep, PA_JSONPOS_MAX_DEPTH + 1, false),
+			 PA_ENOTFOUND);
+	assert_int_equal(c, PA_JSONPOS_MAX_DEPTH + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +188,9 @@ int main(void)
 		cmocka_unit_test(test_jsonpos__absent_paths_give_the_deepest_found),
 		cmocka_unit_test(test_jsonpos__malformed_text_never_overruns),
 		cmocka_unit_test(test_jsonpos__offsets),
+		cmocka_unit_test(test_jsonpos__empty_key),
+		cmocka_unit_test(test_jsonpos__context_resumes_in_any_order),
+		cmocka_unit_test(test_jsonpos__too_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
