@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,22 @@ const pa_config_entry *pa_config_find(const char *name, pa_config_key *key_out)
 	return NULL;
 }
 
+/* Put prefix before the last error's message (which cannot be its own source). */
+static int PA_PRINTF(2, 3) wrap_error(int rc, const char *fmt, ...)
+{
+	char detail[512];
+	pa_buf msg = PA_BUF_INIT;
+	va_list ap;
+
+	snprintf(detail, sizeof(detail), "%s", pa_error_last());
+	va_start(ap, fmt);
+	pa_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	pa_error_set(rc, "%s: %s", pa_buf_cstr(&msg), detail);
+	pa_buf_dispose(&msg);
+	return rc;
+}
+
 static bool is_text(pa_config_type t)
 {
 	return t == PA_CONFIG_STRING || t == PA_CONFIG_PATH;
@@ -100,9 +117,9 @@ static int parse_size(int64_t *out, const pa_config_entry *e, const char *str)
 				  "optionally followed by K, M, G or T)", e->name, str);
 		goto done;
 	}
-	if (pa_parse_int64(&v, digits.ptr, 0, INT64_MAX) != 0 || (double)v * mult > e->max ||
+	if ((rc = pa_parse_int64(&v, digits.ptr, 0, INT64_MAX)) != 0 || (double)v * mult > e->max ||
 	    (double)v * mult < e->min) {
-		rc = pa_error_last_code() == PA_EPARSE
+		rc = rc == PA_EPARSE
 			? pa_error_set(PA_EPARSE, "%s: '%s' is not a size (a whole number of bytes, "
 				       "optionally followed by K, M, G or T)", e->name, str)
 			: pa_error_set(PA_ELIMIT, "%s: %s is out of range (%.0f to %.0f bytes)",
@@ -141,13 +158,13 @@ static int parse_value(pa_config_value *out, const pa_config_entry *e, const cha
 	switch (e->type) {
 	case PA_CONFIG_INT:
 		if ((rc = pa_parse_int64(&out->i, str, (int64_t)e->min, (int64_t)e->max)) != 0)
-			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+			return wrap_error(rc, "%s", e->name);
 		return 0;
 	case PA_CONFIG_SIZE:
 		return parse_size(&out->i, e, str);
 	case PA_CONFIG_DOUBLE:
 		if ((rc = pa_parse_double(&out->d, str, e->min, e->max)) != 0)
-			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+			return wrap_error(rc, "%s", e->name);
 		return 0;
 	case PA_CONFIG_BOOL:
 		return parse_bool(&out->i, e, str);
@@ -244,7 +261,7 @@ int pa_config_load_env(pa_config *cfg)
 		int rc;
 
 		if (v && (rc = pa_config_set(cfg, entries[k].name, v)) != 0)
-			return pa_error_set(rc, "environment %s: %s", entries[k].env, pa_error_last());
+			return wrap_error(rc, "environment %s", entries[k].env);
 	}
 	return 0;
 }
@@ -282,7 +299,7 @@ int pa_config_load_file(pa_config *cfg, const char *path)
 		}
 		*eq = '\0';
 		if ((rc = pa_config_set(cfg, trim(name), trim(eq + 1))) != 0) {
-			rc = pa_error_set(rc, "%s:%u: %s", path, lineno, pa_error_last());
+			rc = wrap_error(rc, "%s:%u", path, lineno);
 			goto done;
 		}
 	}

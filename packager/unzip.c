@@ -23,6 +23,7 @@ typedef struct entry {
 	zip_uint64_t index;  /* in the archive */
 	uint64_t size;       /* declared */
 	uint64_t comp_size;  /* declared */
+	bool size_known;
 	bool is_dir;
 } entry;
 
@@ -213,7 +214,8 @@ static int check_entries(pa_zip *zip, pa_diag *diag)
 		}
 		e->index = i;
 		e->is_dir = is_dir;
-		e->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+		e->size_known = (st.valid & ZIP_STAT_SIZE) != 0;
+		e->size = e->size_known ? st.size : 0;
 		e->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 		zip->count++;
 		/* Declared sizes are checked only to fail early; inflation counts again. */
@@ -435,6 +437,11 @@ static int inflate_entry(pa_zip *zip, size_t i, uint64_t max, sink_fn sink, void
 			break;
 		got += (uint64_t)n;
 		zip->inflated += (uint64_t)n;
+		if (e->size_known && got > e->size) {
+			rc = pa_error_set(PA_EZIP, "%s: %s inflates to more bytes than the zip declares "
+					  "(corrupt, or a zip bomb)", zip->display, e->name);
+			goto done;
+		}
 		if (got > max) {
 			rc = pa_error_set(PA_ELIMIT, "%s: %s is larger than %llu bytes", zip->display,
 					  e->name, (unsigned long long)max);
