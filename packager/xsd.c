@@ -102,16 +102,17 @@ typedef struct collector {
 	pa_buf *first;
 } collector;
 
-/* libxml2 messages end with a newline and name elements '{ns}local'. */
+/* libxml2 messages end with a newline and name elements '{namespace}local'. */
 static void tidy_message(pa_buf *out, const char *msg)
 {
 	const char *p = msg;
 
 	while (*p) {
-		if (*p == '{' && p > msg && p[-1] == '\'') {
+		if (*p == '{') {
 			const char *close = strchr(p, '}');
 
-			if (close) {
+			/* Namespace URIs make messages unreadable; the prefix is in the file. */
+			if (close && memchr(p, ':', (size_t)(close - p))) {
 				p = close + 1;
 				continue;
 			}
@@ -268,6 +269,7 @@ static void record_positions(xmlDoc *doc, const char *data, size_t len)
 				uintptr_t col = (uintptr_t)(tag - line_start) + 1;
 
 				node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
+				pos = tag + 1;
 			}
 			pa_buf_dispose(&qname);
 		}
