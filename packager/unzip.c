@@ -250,9 +250,11 @@ static int check_entries(pa_zip *zip, pa_diag *diag)
 	}
 	for (size_t i = 0; i < zip->count; i++)
 		zip->sorted[i] = i;
-	sort_zip = zip;
-	qsort(zip->sorted, zip->count, sizeof(*zip->sorted), by_name);
-	sort_zip = NULL;
+	if (zip->count) {
+		sort_zip = zip;
+		qsort(zip->sorted, zip->count, sizeof(*zip->sorted), by_name);
+		sort_zip = NULL;
+	}
 	for (size_t i = 1; i < zip->count; i++) {
 		const entry *a = &zip->entries[zip->sorted[i - 1]], *b = &zip->entries[zip->sorted[i]];
 
@@ -289,6 +291,11 @@ static int open_source(pa_zip **out, zip_source_t *src, uint64_t package_bytes, 
 	if (package_bytes > limits->max_package_bytes) {
 		rc = fail(zip, diag, PA_ELIMIT, "is %llu bytes, over the limit of %llu (max_package_bytes)",
 			  (unsigned long long)package_bytes, (unsigned long long)limits->max_package_bytes);
+		zip_source_free(src);
+		goto done;
+	}
+	if (package_bytes == 0) {
+		rc = fail(zip, diag, PA_EZIP, "an empty file, not a zip archive");
 		zip_source_free(src);
 		goto done;
 	}

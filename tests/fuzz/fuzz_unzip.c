@@ -15,17 +15,27 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static pa_buf root = PA_BUF_INIT;
+
+static void remove_root(void)
+{
+	pa_fs_remove_tree(root.ptr);
+	pa_buf_dispose(&root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static pa_buf root = PA_BUF_INIT;
 	pa_unzip_limits limits = { 1u << 20, 8u << 20, 256, 200, 256 };
 	pa_buf dest = PA_BUF_INIT, content = PA_BUF_INIT;
 	pa_zip *zip = NULL;
 	pa_diag diag;
 	size_t idx;
 
-	if (!root.len && pa_fs_mkdtemp(&root, "pa-fuzz-unzip") != 0)
-		abort();
+	if (!root.len) {
+		if (pa_fs_mkdtemp(&root, "pa-fuzz-unzip") != 0)
+			abort();
+		atexit(remove_root);
+	}
 	pa_diag_init(&diag);
 	if (pa_zip_open_buffer(&zip, data, size, "fuzz.zip", &limits, &diag) == 0) {
 		for (size_t i = 0; i < pa_zip_count(zip); i++) {
