@@ -39,9 +39,9 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"highest compression ratio (inflated / compressed) of one entry or of the whole package, "
 		"checked once more than 1 MiB has been inflated" },
 	[PA_CFG_MAX_MANIFEST_BYTES] = {
-		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "32M",
+		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "8M",
 		"PASSERELLE_MAX_MANIFEST_BYTES",
-		"largest imsmanifest.xml read" },
+		"largest imsmanifest.xml read (its parsed tree takes some 10 times as much memory)" },
 	[PA_CFG_MAX_PATH_LENGTH] = {
 		"max_path_length", PA_CONFIG_INT, 16, 4096, "1024",
 		"PASSERELLE_MAX_PATH_LENGTH",

@@ -27,6 +27,11 @@ typedef struct entry {
 	bool is_dir;
 } entry;
 
+struct by_name {
+	const char *name;
+	size_t index;
+};
+
 struct pa_zip {
 	zip_t *za;
 	char *display;
@@ -34,7 +39,7 @@ struct pa_zip {
 	uint64_t package_bytes;
 	entry *entries;
 	size_t count;
-	size_t *sorted;      /* entry indexes sorted by name, for lookups */
+	struct by_name *sorted; /* entries sorted by name, for lookups */
 	unsigned char *chunk;
 	uint64_t inflated;   /* bytes inflated by the current verify or extract */
 };
@@ -142,14 +147,9 @@ static const char *type_problem(zip_t *za, zip_uint64_t index, bool *is_dir)
 	}
 }
 
-static const pa_zip *sort_zip; /* qsort has no context argument */
-
-static int by_name(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	const entry *x = &sort_zip->entries[*(const size_t *)a];
-	const entry *y = &sort_zip->entries[*(const size_t *)b];
-
-	return strcmp(x->name, y->name);
+	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
 }
 
 static int check_entries(pa_zip *zip, pa_diag *diag)
@@ -248,15 +248,14 @@ static int check_entries(pa_zip *zip, pa_diag *diag)
 		rc = pa_error_set(PA_ENOMEM, "out of memory listing %s", zip->display);
 		goto done;
 	}
-	for (size_t i = 0; i < zip->count; i++)
-		zip->sorted[i] = i;
-	if (zip->count) {
-		sort_zip = zip;
-		qsort(zip->sorted, zip->count, sizeof(*zip->sorted), by_name);
-		sort_zip = NULL;
+	for (size_t i = 0; i < zip->count; i++) {
+		zip->sorted[i].name = zip->entries[i].name;
+		zip->sorted[i].index = i;
 	}
+	if (zip->count)
+		qsort(zip->sorted, zip->count, sizeof(*zip->sorted), cmp_name);
 	for (size_t i = 1; i < zip->count; i++) {
-		const entry *a = &zip->entries[zip->sorted[i - 1]], *b = &zip->entries[zip->sorted[i]];
+		const entry *a = &zip->entries[zip->sorted[i - 1].index], *b = &zip->entries[zip->sorted[i].index];
 
 		if (strcmp(a->name, b->name) == 0 && !(a->is_dir && b->is_dir)) {
 			pa_buf shown = PA_BUF_INIT;
@@ -394,7 +393,7 @@ int pa_zip_find(size_t *out, const pa_zip *zip, const char *name)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const entry *e = &zip->entries[zip->sorted[mid]];
+		const entry *e = &zip->entries[zip->sorted[mid].index];
 		int c = strcmp(e->name, name);
 
 		if (c == 0) {
@@ -402,7 +401,7 @@ int pa_zip_find(size_t *out, const pa_zip *zip, const char *name)
 			 * lists the folder twice; prefer the file. */
 			if (e->is_dir)
 				break;
-			*out = zip->sorted[mid];
+			*out = zip->sorted[mid].index;
 			return 0;
 		}
 		if (c < 0)

@@ -26,6 +26,8 @@
 
 /* Unreferenced files listed one by one before a summary. */
 #define MAX_UNREFERENCED_LISTED 10
+/* Case-insensitive searches (a linear scan each) for hints, at most. */
+#define MAX_CASE_HINTS 50
 /* Deepest folder nesting walked in a folder package. */
 #define MAX_DIR_DEPTH 64
 
@@ -138,6 +140,7 @@ typedef struct check {
 	size_t nids;
 	id_entry *seq_ids;        /* imsss:sequencing ID */
 	size_t nseq_ids;
+	size_t case_hints;        /* case-insensitive searches done */
 } check;
 
 static void PA_PRINTF(4, 5) report(check *c, pa_diag_severity sev, const xmlNode *node, const char *fmt, ...)
@@ -681,7 +684,7 @@ static void check_href(check *c, const xmlNode *n, const char *base, const char 
 	if (at >= 0) {
 		c->files->used[at] = true;
 	} else {
-		const char *other = files_find_nocase(c->files, path.ptr);
+		const char *other = c->case_hints++ < MAX_CASE_HINTS ? files_find_nocase(c->files, path.ptr) : NULL;
 
 		if (other)
 			report(c, missing_sev, n, "%s '%s': no such file; '%s' differs only in case, "

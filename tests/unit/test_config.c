@@ -38,7 +38,7 @@ static void test_config__defaults(void **state)
 	(void)state;
 	assert_int_equal(pa_config_init(&cfg), 0);
 	assert_int_equal(pa_config_size(&cfg, PA_CFG_MAX_PACKAGE_BYTES), 2ull << 30);
-	assert_int_equal(pa_config_size(&cfg, PA_CFG_MAX_MANIFEST_BYTES), 32ull << 20);
+	assert_int_equal(pa_config_size(&cfg, PA_CFG_MAX_MANIFEST_BYTES), 8ull << 20);
 	assert_int_equal(pa_config_int(&cfg, PA_CFG_MAX_ENTRIES), 65536);
 	assert_true(pa_config_double(&cfg, PA_CFG_MAX_RATIO) == 200.0);
 	assert_string_equal(pa_config_string(&cfg, PA_CFG_SCHEMA_DIR), PA_SCHEMA_DIR);

@@ -519,6 +519,53 @@ static void test_validate__scorm12_package(void **state)
 	free(dir);
 }
 
+/* What authoring tools really write: LMSs accept it, so do we (warnings only). */
+static void test_validate__authoring_tool_quirks_are_not_errors(void **state)
+{
+	const char *m =
+		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"ISO-8859-1\" standalone=\"no\"?>\r\n"
+		"<manifest identifier=\"2024_course\" version=\"1.3\"\r\n"
+		"  xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\"\r\n"
+		"  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\"\r\n"
+		"  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\r\n"
+		"  xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd\">\r\n"
+		"  <organizations default=\"1_org\">\r\n"
+		"    <organization identifier=\"1_org\" structure=\"hierarchical\">\r\n"
+		"      <title>Caf\xe9 training</title>\r\n"
+		"      <item identifier=\"1_item\" identifierref=\"1_res\" isvisible=\"true\">\r\n"
+		"        <title>Start</title>\r\n"
+		"        <adlcp:masteryscore>80</adlcp:masteryscore>\r\n"
+		"      </item>\r\n"
+		"    </organization>\r\n"
+		"  </organizations>\r\n"
+		"  <resources>\r\n"
+		"    <resource identifier=\"1_res\" type=\"webcontent\" adlcp:scormType=\"SCO\" href=\"story content/index_lms.html\">\r\n"
+		"      <file href=\"story content/index_lms.html\"/>\r\n"
+		"      <file href=\"Story Content/Player.js\"/>\r\n"
+		"    </resource>\r\n"
+		"  </resources>\r\n"
+		"</manifest>\r\n";
+	char *dir = pa_test_tmpdir("validate-quirks");
+	pa_diag diag;
+
+	(void)state;
+	pa_test_write(dir, "imsmanifest.xml", m);
+	pa_test_write(dir, "story content/index_lms.html", "<p>x</p>");
+	pa_test_write(dir, "story content/player.js", "1;");
+	pa_test_write(dir, "story content/slides/1.js", "1;");
+	pa_test_write(dir, "adlcp_rootv1p2.xsd", "x");
+	assert_int_equal(run(dir, &diag, NULL), PA_SCORM_12);
+	if (diag.errors)
+		dump(&diag);
+	assert_int_equal(diag.errors, 0);
+	expect(&diag, PA_DIAG_WARNING, 0, "no <metadata><schemaversion>");
+	expect(&diag, PA_DIAG_WARNING, 17, "should be lower case");
+	expect(&diag, PA_DIAG_WARNING, 19, "differs only in case");
+	expect(&diag, PA_DIAG_WARNING, 0, "lists this file");
+	pa_diag_dispose(&diag);
+	free(dir);
+}
+
 static void test_validate__manifest_problems(void **state)
 {
 	char *dir = pa_test_tmpdir("validate-nomanifest"), *zip = path_in(dir, "pkg.zip");
@@ -718,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_validate__nothing_to_launch),
 		cmocka_unit_test(test_validate__detects_versions),
 		cmocka_unit_test(test_validate__scorm12_package),
+		cmocka_unit_test(test_validate__authoring_tool_quirks_are_not_errors),
 		cmocka_unit_test(test_validate__manifest_problems),
 		cmocka_unit_test(test_validate__hostile_zip_is_a_finding),
 		cmocka_unit_test(test_validate__folder_symlinks_are_not_followed),
