@@ -924,10 +924,13 @@ static void sort_diag(pa_diag *diag, size_t from)
 	}
 }
 
-static bool line_reported(const pa_diag *diag, size_t from, size_t to, unsigned line)
+/* Did a specific check report an error on this line of the manifest? */
+static bool error_reported(const pa_diag *diag, size_t from, size_t to, unsigned line)
 {
 	for (size_t i = from; i < to; i++) {
-		if (diag->items[i].line == line && strcmp(diag->items[i].file, PA_MANIFEST) == 0)
+		const pa_diag_entry *e = &diag->items[i];
+
+		if (e->line == line && e->severity == PA_DIAG_ERROR && strcmp(e->file, PA_MANIFEST) == 0)
 			return true;
 	}
 	return false;
@@ -975,11 +978,11 @@ static int run_checks(pa_scorm_version *out, const char *data, size_t len, files
 		pa_diag_init(&schema);
 		rc = pa_xsd_validate(doc, schema_dir, c.v12 ? PA_XSD_SCORM12 : PA_XSD_SCORM2004,
 				     PA_MANIFEST, PA_DIAG_WARNING, &schema);
-		/* A specific finding says it better than the schema's words. */
+		/* A specific error says it better than the schema's words. */
 		for (size_t i = 0; i < schema.count; i++) {
 			const pa_diag_entry *e = &schema.items[i];
 
-			if (e->severity != PA_DIAG_NOTE && line_reported(diag, start, ours, e->line))
+			if (e->severity != PA_DIAG_NOTE && error_reported(diag, start, ours, e->line))
 				continue;
 			pa_diag_add(diag, e->severity, e->file, e->line, e->col, "%s", e->message);
 		}
