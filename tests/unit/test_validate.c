@@ -566,6 +566,33 @@ static void test_validate__authoring_tool_quirks_are_not_errors(void **state)
 	free(dir);
 }
 
+/* SCORM 1.2 content in IMS CP 1.1.4's namespace: both schema sets serve it. */
+static void test_validate__mixed_namespaces_validate(void **state)
+{
+	const char *m =
+		"<?xml version=\"1.0\"?>\n"
+		"<manifest identifier=\"m\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
+		"  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\">\n"
+		"  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>\n"
+		"  <organizations default=\"o\"><organization identifier=\"o\"><title>T</title>\n"
+		"    <item identifier=\"i\" identifierref=\"r\"><title>I</title><bogus/></item></organization></organizations>\n"
+		"  <resources><resource identifier=\"r\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"a.html\">\n"
+		"    <file href=\"a.html\"/></resource></resources>\n"
+		"</manifest>\n";
+	char *dir = pa_test_tmpdir("validate-mixed");
+	pa_diag diag;
+
+	(void)state;
+	pa_test_write(dir, "imsmanifest.xml", m);
+	pa_test_write(dir, "a.html", "a");
+	assert_int_equal(run(dir, &diag, NULL), PA_SCORM_12);
+	assert_int_equal(diag.errors, 0);
+	/* Validated: the schema of imscp_v1p1 (from the 2004 set) saw the stray element. */
+	expect(&diag, PA_DIAG_WARNING, 6, "bogus");
+	pa_diag_dispose(&diag);
+	free(dir);
+}
+
 static void test_validate__manifest_problems(void **state)
 {
 	char *dir = pa_test_tmpdir("validate-nomanifest"), *zip = path_in(dir, "pkg.zip");
@@ -766,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_validate__detects_versions),
 		cmocka_unit_test(test_validate__scorm12_package),
 		cmocka_unit_test(test_validate__authoring_tool_quirks_are_not_errors),
+		cmocka_unit_test(test_validate__mixed_namespaces_validate),
 		cmocka_unit_test(test_validate__manifest_problems),
 		cmocka_unit_test(test_validate__hostile_zip_is_a_finding),
 		cmocka_unit_test(test_validate__folder_symlinks_are_not_followed),
