@@ -259,24 +259,27 @@ static void record_positions(xmlDoc *doc, const char *data, size_t len)
 		if (node->type == XML_ELEMENT_NODE) {
 			pa_buf qname = PA_BUF_INIT;
 			const char *tag;
+			uintptr_t col;
 
 			if (node->ns && node->ns->prefix)
 				pa_buf_printf(&qname, "%s:", (const char *)node->ns->prefix);
 			pa_buf_puts(&qname, (const char *)node->name);
 			tag = pa_buf_error(&qname) ? NULL : find_start_tag(pos, end, qname.ptr, qname.len);
-			if (tag) {
-				for (; pos < tag; pos++) {
-					if (*pos == '\n') {
-						line++;
-						line_start = pos + 1;
-					}
-				}
-				uintptr_t col = (uintptr_t)(tag - line_start) + 1;
-
-				node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
-				pos = tag + 1;
-			}
 			pa_buf_dispose(&qname);
+			/* Not found: the source is not in an ASCII-compatible encoding
+			 * (UTF-16). Stop, rather than scan to the end for every element;
+			 * positions then fall back to libxml2's lines. */
+			if (!tag)
+				return;
+			for (; pos < tag; pos++) {
+				if (*pos == '\n') {
+					line++;
+					line_start = pos + 1;
+				}
+			}
+			col = (uintptr_t)(tag - line_start) + 1;
+			node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
+			pos = tag + 1;
 		}
 		/* Document order: children, then siblings, then up. */
 		if (node->type == XML_ELEMENT_NODE && node->children) {

@@ -204,6 +204,30 @@ static void test_xsd__refuses_invalid_utf8(void **state)
 	pa_diag_dispose(&diag);
 }
 
+static void test_xsd__utf16_manifests_parse_with_lines(void **state)
+{
+	const char *ascii = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<manifest>\n  <item/>\n</manifest>\n";
+	pa_buf utf16 = PA_BUF_INIT;
+	xmlNode *item;
+	pa_diag diag;
+	xmlDoc *doc;
+
+	(void)state;
+	pa_buf_put(&utf16, "\xff\xfe", 2);
+	for (const char *p = ascii; *p; p++) {
+		pa_buf_putc(&utf16, *p);
+		pa_buf_putc(&utf16, '\0');
+	}
+	pa_diag_init(&diag);
+	assert_int_equal(pa_xsd_parse_untrusted(&doc, utf16.ptr, utf16.len, "imsmanifest.xml", &diag), 0);
+	item = xmlFirstElementChild(xmlDocGetRootElement(doc));
+	assert_int_equal(pa_xsd_node_line(item), 3);
+	assert_int_equal(pa_xsd_node_col(item), 0);
+	xmlFreeDoc(doc);
+	pa_diag_dispose(&diag);
+	pa_buf_dispose(&utf16);
+}
+
 static char *shared_path(const char *rel)
 {
 	pa_buf b = PA_BUF_INIT;
@@ -394,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_xsd__never_reads_external_entities),
 		cmocka_unit_test(test_xsd__external_dtd_is_ignored_with_a_warning),
 		cmocka_unit_test(test_xsd__refuses_invalid_utf8),
+		cmocka_unit_test(test_xsd__utf16_manifests_parse_with_lines),
 		cmocka_unit_test(test_xsd__finds_schema_sets),
 		cmocka_unit_test(test_xsd__golf_manifests_are_valid),
 		cmocka_unit_test(test_xsd__reports_violations_and_unknown_namespaces),
