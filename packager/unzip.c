@@ -336,16 +336,17 @@ int pa_zip_open(pa_zip **out, const char *path, const char *display,
 {
 	zip_source_t *src;
 	zip_error_t err;
+	struct stat st;
 	uint64_t size;
 	int rc;
 
 	*out = NULL;
 	if (!display)
 		display = path;
-	if (!pa_fs_is_file(path))
+	/* The caller named this file: a link to it is followed (stat, not lstat). */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return pa_error_set(PA_ENOTFOUND, "%s: no such file", path);
-	if ((rc = pa_fs_size(&size, path)) != 0)
-		return rc;
+	size = (uint64_t)st.st_size;
 	zip_error_init(&err);
 	src = zip_source_file_create(path, 0, -1, &err);
 	if (!src) {

@@ -1246,10 +1246,13 @@ done:
 int pa_validate_path(pa_scorm_version *out, const char *path,
 		     const pa_validate_options *opts, pa_diag *diag)
 {
+	struct stat st;
+
 	*out = PA_SCORM_UNKNOWN;
-	if (pa_fs_is_dir(path))
+	/* The path the user gave may be a link; links inside packages are not followed. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return pa_validate_dir(out, path, opts, diag);
-	if (pa_fs_is_file(path))
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		return pa_validate_zip(out, path, opts, diag);
 	return pa_error_set(PA_ENOTFOUND, "%s: no such file or folder", path);
 }

@@ -682,6 +682,20 @@ static void test_validate__folder_symlinks_are_not_followed(void **state)
 	expect(&diag, PA_DIAG_WARNING, 0, "a symbolic link: not part of the package");
 	assert_int_equal(diag.errors, 0);
 	pa_diag_dispose(&diag);
+
+	/* The path given is the user's choice: a link to a package is followed. */
+	{
+		pa_buf alias = PA_BUF_INIT;
+
+		pa_buf_printf(&alias, "%s-alias", dir);
+		unlink(alias.ptr);
+		assert_int_equal(symlink(dir, alias.ptr), 0);
+		assert_int_equal(run(alias.ptr, &diag, NULL), PA_SCORM_2004_4TH);
+		assert_int_equal(diag.errors, 0);
+		pa_diag_dispose(&diag);
+		unlink(alias.ptr);
+		pa_buf_dispose(&alias);
+	}
 	free(link);
 	free(dir);
 }
