@@ -36,12 +36,11 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 	[PA_CFG_MAX_RATIO] = {
 		"max_ratio", PA_CONFIG_DOUBLE, 1, 1e6, "200",
 		"PASSERELLE_MAX_RATIO",
-		"highest compression ratio (inflated / compressed) of one entry or of the whole package, "
-		"checked once more than 1 MiB has been inflated" },
+		"highest inflated/compressed ratio, per entry and overall (checked past 1 MiB)" },
 	[PA_CFG_MAX_MANIFEST_BYTES] = {
 		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "8M",
 		"PASSERELLE_MAX_MANIFEST_BYTES",
-		"largest imsmanifest.xml read (its parsed tree takes some 10 times as much memory)" },
+		"largest imsmanifest.xml read (parsed, it takes about 10 times as much memory)" },
 	[PA_CFG_MAX_PATH_LENGTH] = {
 		"max_path_length", PA_CONFIG_INT, 16, 4096, "1024",
 		"PASSERELLE_MAX_PATH_LENGTH",
@@ -49,8 +48,7 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 	[PA_CFG_SCHEMA_DIR] = {
 		"schema_dir", PA_CONFIG_PATH, 0, 0, PA_SCHEMA_DIR,
 		"PASSERELLE_SCHEMA_DIR",
-		"folder of the SCORM XSD sets (scorm12/ and scorm2004-4th/, or "
-		"scorm12edition/ and scorm20044thedition/)" },
+		"folder of the SCORM XSD sets (scorm12/ + scorm2004-4th/, or the npm layout)" },
 };
 
 const pa_config_entry *pa_config_entries(void)
