@@ -1040,6 +1040,12 @@ static void report_no_manifest(pa_diag *diag, const char *display, const files *
 	for (size_t i = 0; i < f->count; i++) {
 		const char *slash = strrchr(f->names[i], '/');
 
+		if (!slash && strcasecmp(f->names[i], PA_MANIFEST) == 0) {
+			pa_diag_add(diag, PA_DIAG_ERROR, display, 0, 0,
+				    "no " PA_MANIFEST " at the root of the package, but '%s' is there: "
+				    "the name must be " PA_MANIFEST ", in lower case", f->names[i]);
+			return;
+		}
 		if (slash && strcmp(slash + 1, PA_MANIFEST) == 0) {
 			pa_diag_add(diag, PA_DIAG_ERROR, display, 0, 0,
 				    "no " PA_MANIFEST " at the root of the package, but '%s' is there: "

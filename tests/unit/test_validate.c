@@ -609,6 +609,14 @@ static void test_validate__manifest_problems(void **state)
 	pa_diag_dispose(&diag);
 	free(dir);
 
+	/* Named in the wrong case (fine on Windows, not on the LMS's server). */
+	dir = pa_test_tmpdir("validate-manifestcase");
+	pa_test_write(dir, "IMSManifest.xml", base_manifest);
+	run(dir, &diag, NULL);
+	expect(&diag, PA_DIAG_ERROR, 0, "the name must be imsmanifest.xml, in lower case");
+	pa_diag_dispose(&diag);
+	free(dir);
+
 	/* Malformed: compiler-style position. */
 	dir = make_package("validate-malformed", "<manifest>\n<organizations>\n</manifest>\n");
 	run(dir, &diag, NULL);
