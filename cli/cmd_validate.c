@@ -8,6 +8,12 @@
 #include "common/error.h"
 #include "packager/validate.h"
 
+/* The settings validate uses (the table holds others, for other commands). */
+static const pa_config_key used_settings[] = {
+	PA_CFG_MAX_PACKAGE_BYTES, PA_CFG_MAX_UNCOMPRESSED_BYTES, PA_CFG_MAX_ENTRIES, PA_CFG_MAX_RATIO,
+	PA_CFG_MAX_MANIFEST_BYTES, PA_CFG_MAX_PATH_LENGTH, PA_CFG_SCHEMA_DIR,
+};
+
 void pa_cmd_validate_usage(FILE *out)
 {
 	const pa_config_entry *e = pa_config_entries();
@@ -27,9 +33,15 @@ void pa_cmd_validate_usage(FILE *out)
 	      "  --quiet              print errors and the summary only\n"
 	      "  --config FILE        read settings from FILE (lines of 'name = value')\n"
 	      "  --limit NAME=VALUE   change one setting for this run\n\n"
-	      "settings (also from the environment variables named):\n", out);
-	for (size_t k = 0; k < PA_CFG_COUNT; k++)
-		fprintf(out, "  %-24s %s (default %s; %s)\n", e[k].name, e[k].help, e[k].def, e[k].env);
+	      "settings (NAME, default, environment variable):\n", out);
+	for (size_t i = 0; i < sizeof(used_settings) / sizeof(used_settings[0]); i++) {
+		const pa_config_entry *s = &e[used_settings[i]];
+
+		if (s->type == PA_CONFIG_PATH)
+			fprintf(out, "  %-24s %s\n      %s\n      default: %s\n", s->name, s->env, s->help, s->def);
+		else
+			fprintf(out, "  %-24s %-6s %s\n      %s\n", s->name, s->def, s->env, s->help);
+	}
 	fputs("\nexit codes: 0 no errors, 1 errors found (or the check could not run), 2 usage error\n", out);
 }
 

@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,11 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 	[PA_CFG_MAX_RATIO] = {
 		"max_ratio", PA_CONFIG_DOUBLE, 1, 1e6, "200",
 		"PASSERELLE_MAX_RATIO",
-		"highest compression ratio (inflated / compressed) of one entry or of the whole package, "
-		"checked once more than 1 MiB has been inflated" },
+		"highest inflated/compressed ratio, per entry and overall (checked past 1 MiB)" },
 	[PA_CFG_MAX_MANIFEST_BYTES] = {
-		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "32M",
+		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "8M",
 		"PASSERELLE_MAX_MANIFEST_BYTES",
-		"largest imsmanifest.xml read" },
+		"largest imsmanifest.xml read (parsed, it takes about 10 times as much memory)" },
 	[PA_CFG_MAX_PATH_LENGTH] = {
 		"max_path_length", PA_CONFIG_INT, 16, 4096, "1024",
 		"PASSERELLE_MAX_PATH_LENGTH",
@@ -48,8 +48,7 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 	[PA_CFG_SCHEMA_DIR] = {
 		"schema_dir", PA_CONFIG_PATH, 0, 0, PA_SCHEMA_DIR,
 		"PASSERELLE_SCHEMA_DIR",
-		"folder of the SCORM XSD sets (scorm12/ and scorm2004-4th/, or "
-		"scorm12edition/ and scorm20044thedition/)" },
+		"folder of the SCORM XSD sets (scorm12/ + scorm2004-4th/, or the npm layout)" },
 };
 
 const pa_config_entry *pa_config_entries(void)
@@ -67,6 +66,22 @@ const pa_config_entry *pa_config_find(const char *name, pa_config_key *key_out)
 		}
 	}
 	return NULL;
+}
+
+/* Put prefix before the last error's message (which cannot be its own source). */
+static int PA_PRINTF(2, 3) wrap_error(int rc, const char *fmt, ...)
+{
+	char detail[512];
+	pa_buf msg = PA_BUF_INIT;
+	va_list ap;
+
+	snprintf(detail, sizeof(detail), "%s", pa_error_last());
+	va_start(ap, fmt);
+	pa_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	pa_error_set(rc, "%s: %s", pa_buf_cstr(&msg), detail);
+	pa_buf_dispose(&msg);
+	return rc;
 }
 
 static bool is_text(pa_config_type t)
@@ -100,9 +115,9 @@ static int parse_size(int64_t *out, const pa_config_entry *e, const char *str)
 				  "optionally followed by K, M, G or T)", e->name, str);
 		goto done;
 	}
-	if (pa_parse_int64(&v, digits.ptr, 0, INT64_MAX) != 0 || (double)v * mult > e->max ||
+	if ((rc = pa_parse_int64(&v, digits.ptr, 0, INT64_MAX)) != 0 || (double)v * mult > e->max ||
 	    (double)v * mult < e->min) {
-		rc = pa_error_last_code() == PA_EPARSE
+		rc = rc == PA_EPARSE
 			? pa_error_set(PA_EPARSE, "%s: '%s' is not a size (a whole number of bytes, "
 				       "optionally followed by K, M, G or T)", e->name, str)
 			: pa_error_set(PA_ELIMIT, "%s: %s is out of range (%.0f to %.0f bytes)",
@@ -141,13 +156,13 @@ static int parse_value(pa_config_value *out, const pa_config_entry *e, const cha
 	switch (e->type) {
 	case PA_CONFIG_INT:
 		if ((rc = pa_parse_int64(&out->i, str, (int64_t)e->min, (int64_t)e->max)) != 0)
-			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+			return wrap_error(rc, "%s", e->name);
 		return 0;
 	case PA_CONFIG_SIZE:
 		return parse_size(&out->i, e, str);
 	case PA_CONFIG_DOUBLE:
 		if ((rc = pa_parse_double(&out->d, str, e->min, e->max)) != 0)
-			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+			return wrap_error(rc, "%s", e->name);
 		return 0;
 	case PA_CONFIG_BOOL:
 		return parse_bool(&out->i, e, str);
@@ -244,7 +259,7 @@ int pa_config_load_env(pa_config *cfg)
 		int rc;
 
 		if (v && (rc = pa_config_set(cfg, entries[k].name, v)) != 0)
-			return pa_error_set(rc, "environment %s: %s", entries[k].env, pa_error_last());
+			return wrap_error(rc, "environment %s", entries[k].env);
 	}
 	return 0;
 }
@@ -282,7 +297,7 @@ int pa_config_load_file(pa_config *cfg, const char *path)
 		}
 		*eq = '\0';
 		if ((rc = pa_config_set(cfg, trim(name), trim(eq + 1))) != 0) {
-			rc = pa_error_set(rc, "%s:%u: %s", path, lineno, pa_error_last());
+			rc = wrap_error(rc, "%s:%u", path, lineno);
 			goto done;
 		}
 	}

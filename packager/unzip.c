@@ -23,8 +23,14 @@ typedef struct entry {
 	zip_uint64_t index;  /* in the archive */
 	uint64_t size;       /* declared */
 	uint64_t comp_size;  /* declared */
+	bool size_known;
 	bool is_dir;
 } entry;
+
+struct by_name {
+	const char *name;
+	size_t index;
+};
 
 struct pa_zip {
 	zip_t *za;
@@ -33,7 +39,7 @@ struct pa_zip {
 	uint64_t package_bytes;
 	entry *entries;
 	size_t count;
-	size_t *sorted;      /* entry indexes sorted by name, for lookups */
+	struct by_name *sorted; /* entries sorted by name, for lookups */
 	unsigned char *chunk;
 	uint64_t inflated;   /* bytes inflated by the current verify or extract */
 };
@@ -141,14 +147,9 @@ static const char *type_problem(zip_t *za, zip_uint64_t index, bool *is_dir)
 	}
 }
 
-static const pa_zip *sort_zip; /* qsort has no context argument */
-
-static int by_name(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	const entry *x = &sort_zip->entries[*(const size_t *)a];
-	const entry *y = &sort_zip->entries[*(const size_t *)b];
-
-	return strcmp(x->name, y->name);
+	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
 }
 
 static int check_entries(pa_zip *zip, pa_diag *diag)
@@ -213,7 +214,8 @@ static int check_entries(pa_zip *zip, pa_diag *diag)
 		}
 		e->index = i;
 		e->is_dir = is_dir;
-		e->size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+		e->size_known = (st.valid & ZIP_STAT_SIZE) != 0;
+		e->size = e->size_known ? st.size : 0;
 		e->comp_size = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
 		zip->count++;
 		/* Declared sizes are checked only to fail early; inflation counts again. */
@@ -246,13 +248,14 @@ static int check_entries(pa_zip *zip, pa_diag *diag)
 		rc = pa_error_set(PA_ENOMEM, "out of memory listing %s", zip->display);
 		goto done;
 	}
-	for (size_t i = 0; i < zip->count; i++)
-		zip->sorted[i] = i;
-	sort_zip = zip;
-	qsort(zip->sorted, zip->count, sizeof(*zip->sorted), by_name);
-	sort_zip = NULL;
+	for (size_t i = 0; i < zip->count; i++) {
+		zip->sorted[i].name = zip->entries[i].name;
+		zip->sorted[i].index = i;
+	}
+	if (zip->count)
+		qsort(zip->sorted, zip->count, sizeof(*zip->sorted), cmp_name);
 	for (size_t i = 1; i < zip->count; i++) {
-		const entry *a = &zip->entries[zip->sorted[i - 1]], *b = &zip->entries[zip->sorted[i]];
+		const entry *a = &zip->entries[zip->sorted[i - 1].index], *b = &zip->entries[zip->sorted[i].index];
 
 		if (strcmp(a->name, b->name) == 0 && !(a->is_dir && b->is_dir)) {
 			pa_buf shown = PA_BUF_INIT;
@@ -287,6 +290,11 @@ static int open_source(pa_zip **out, zip_source_t *src, uint64_t package_bytes, 
 	if (package_bytes > limits->max_package_bytes) {
 		rc = fail(zip, diag, PA_ELIMIT, "is %llu bytes, over the limit of %llu (max_package_bytes)",
 			  (unsigned long long)package_bytes, (unsigned long long)limits->max_package_bytes);
+		zip_source_free(src);
+		goto done;
+	}
+	if (package_bytes == 0) {
+		rc = fail(zip, diag, PA_EZIP, "an empty file, not a zip archive");
 		zip_source_free(src);
 		goto done;
 	}
@@ -328,16 +336,17 @@ int pa_zip_open(pa_zip **out, const char *path, const char *display,
 {
 	zip_source_t *src;
 	zip_error_t err;
+	struct stat st;
 	uint64_t size;
 	int rc;
 
 	*out = NULL;
 	if (!display)
 		display = path;
-	if (!pa_fs_is_file(path))
+	/* The caller named this file: a link to it is followed (stat, not lstat). */
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return pa_error_set(PA_ENOTFOUND, "%s: no such file", path);
-	if ((rc = pa_fs_size(&size, path)) != 0)
-		return rc;
+	size = (uint64_t)st.st_size;
 	zip_error_init(&err);
 	src = zip_source_file_create(path, 0, -1, &err);
 	if (!src) {
@@ -385,7 +394,7 @@ int pa_zip_find(size_t *out, const pa_zip *zip, const char *name)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const entry *e = &zip->entries[zip->sorted[mid]];
+		const entry *e = &zip->entries[zip->sorted[mid].index];
 		int c = strcmp(e->name, name);
 
 		if (c == 0) {
@@ -393,7 +402,7 @@ int pa_zip_find(size_t *out, const pa_zip *zip, const char *name)
 			 * lists the folder twice; prefer the file. */
 			if (e->is_dir)
 				break;
-			*out = zip->sorted[mid];
+			*out = zip->sorted[mid].index;
 			return 0;
 		}
 		if (c < 0)
@@ -435,6 +444,11 @@ static int inflate_entry(pa_zip *zip, size_t i, uint64_t max, sink_fn sink, void
 			break;
 		got += (uint64_t)n;
 		zip->inflated += (uint64_t)n;
+		if (e->size_known && got > e->size) {
+			rc = pa_error_set(PA_EZIP, "%s: %s inflates to more bytes than the zip declares "
+					  "(corrupt, or a zip bomb)", zip->display, e->name);
+			goto done;
+		}
 		if (got > max) {
 			rc = pa_error_set(PA_ELIMIT, "%s: %s is larger than %llu bytes", zip->display,
 					  e->name, (unsigned long long)max);

@@ -26,6 +26,8 @@
 
 /* Unreferenced files listed one by one before a summary. */
 #define MAX_UNREFERENCED_LISTED 10
+/* Case-insensitive searches (a linear scan each) for hints, at most. */
+#define MAX_CASE_HINTS 50
 /* Deepest folder nesting walked in a folder package. */
 #define MAX_DIR_DEPTH 64
 
@@ -138,6 +140,7 @@ typedef struct check {
 	size_t nids;
 	id_entry *seq_ids;        /* imsss:sequencing ID */
 	size_t nseq_ids;
+	size_t case_hints;        /* case-insensitive searches done */
 } check;
 
 static void PA_PRINTF(4, 5) report(check *c, pa_diag_severity sev, const xmlNode *node, const char *fmt, ...)
@@ -681,7 +684,7 @@ static void check_href(check *c, const xmlNode *n, const char *base, const char 
 	if (at >= 0) {
 		c->files->used[at] = true;
 	} else {
-		const char *other = files_find_nocase(c->files, path.ptr);
+		const char *other = c->case_hints++ < MAX_CASE_HINTS ? files_find_nocase(c->files, path.ptr) : NULL;
 
 		if (other)
 			report(c, missing_sev, n, "%s '%s': no such file; '%s' differs only in case, "
@@ -921,10 +924,13 @@ static void sort_diag(pa_diag *diag, size_t from)
 	}
 }
 
-static bool line_reported(const pa_diag *diag, size_t from, size_t to, unsigned line)
+/* Did a specific check report an error on this line of the manifest? */
+static bool error_reported(const pa_diag *diag, size_t from, size_t to, unsigned line)
 {
 	for (size_t i = from; i < to; i++) {
-		if (diag->items[i].line == line && strcmp(diag->items[i].file, PA_MANIFEST) == 0)
+		const pa_diag_entry *e = &diag->items[i];
+
+		if (e->line == line && e->severity == PA_DIAG_ERROR && strcmp(e->file, PA_MANIFEST) == 0)
 			return true;
 	}
 	return false;
@@ -972,11 +978,11 @@ static int run_checks(pa_scorm_version *out, const char *data, size_t len, files
 		pa_diag_init(&schema);
 		rc = pa_xsd_validate(doc, schema_dir, c.v12 ? PA_XSD_SCORM12 : PA_XSD_SCORM2004,
 				     PA_MANIFEST, PA_DIAG_WARNING, &schema);
-		/* A specific finding says it better than the schema's words. */
+		/* A specific error says it better than the schema's words. */
 		for (size_t i = 0; i < schema.count; i++) {
 			const pa_diag_entry *e = &schema.items[i];
 
-			if (e->severity != PA_DIAG_NOTE && line_reported(diag, start, ours, e->line))
+			if (e->severity != PA_DIAG_NOTE && error_reported(diag, start, ours, e->line))
 				continue;
 			pa_diag_add(diag, e->severity, e->file, e->line, e->col, "%s", e->message);
 		}
@@ -1034,6 +1040,12 @@ static void report_no_manifest(pa_diag *diag, const char *display, const files *
 	for (size_t i = 0; i < f->count; i++) {
 		const char *slash = strrchr(f->names[i], '/');
 
+		if (!slash && strcasecmp(f->names[i], PA_MANIFEST) == 0) {
+			pa_diag_add(diag, PA_DIAG_ERROR, display, 0, 0,
+				    "no " PA_MANIFEST " at the root of the package, but '%s' is there: "
+				    "the name must be " PA_MANIFEST ", in lower case", f->names[i]);
+			return;
+		}
 		if (slash && strcmp(slash + 1, PA_MANIFEST) == 0) {
 			pa_diag_add(diag, PA_DIAG_ERROR, display, 0, 0,
 				    "no " PA_MANIFEST " at the root of the package, but '%s' is there: "
@@ -1240,10 +1252,13 @@ done:
 int pa_validate_path(pa_scorm_version *out, const char *path,
 		     const pa_validate_options *opts, pa_diag *diag)
 {
+	struct stat st;
+
 	*out = PA_SCORM_UNKNOWN;
-	if (pa_fs_is_dir(path))
+	/* The path the user gave may be a link; links inside packages are not followed. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return pa_validate_dir(out, path, opts, diag);
-	if (pa_fs_is_file(path))
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		return pa_validate_zip(out, path, opts, diag);
 	return pa_error_set(PA_ENOTFOUND, "%s: no such file or folder", path);
 }

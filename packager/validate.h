@@ -8,7 +8,7 @@
  * Tolerant by design: an error means an LMS would really fail (nothing to
  * launch, a launch file missing, a dangling reference, unsafe input);
  * everything else real LMSs accept is a warning. Schema violations are
- * warnings; the same finding from a specific check replaces them.
+ * warnings; an error of a specific check on the same line replaces them.
  */
 #ifndef PA_VALIDATE_H
 #define PA_VALIDATE_H

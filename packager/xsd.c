@@ -28,8 +28,8 @@
  * thread; NULL (the rest of the time) refuses everything.
  */
 static _Thread_local const char *loader_root;
-/* The set whose local copies serve well-known remote locations. */
-static _Thread_local const char *loader_set;
+/* The sets whose local copies serve well-known remote locations, in order. */
+static _Thread_local const char *loader_sets[2];
 static _Thread_local char loader_refused[512];
 static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
 
@@ -62,11 +62,16 @@ static xmlParserInputPtr entity_loader(const char *url, const char *id, xmlParse
 		return refuse(url);
 	rootlen = strlen(loader_root);
 	for (size_t i = 0; i < PA_ARRAY_SIZE(local_copies); i++) {
-		if (strcmp(url, local_copies[i][0]) == 0) {
-			pa_path_join(&path, loader_set ? loader_set : loader_root, local_copies[i][1]);
-			p = pa_buf_cstr(&path);
-			break;
+		if (strcmp(url, local_copies[i][0]) != 0)
+			continue;
+		for (size_t s = 0; s < PA_ARRAY_SIZE(loader_sets) && loader_sets[s]; s++) {
+			pa_buf_clear(&path);
+			pa_path_join(&path, loader_sets[s], local_copies[i][1]);
+			if (pa_fs_is_file(pa_buf_cstr(&path)))
+				break;
 		}
+		p = pa_buf_cstr(&path);
+		break;
 	}
 	if (pa_str_startswith(p, "file://"))
 		p += 7;
@@ -102,16 +107,17 @@ typedef struct collector {
 	pa_buf *first;
 } collector;
 
-/* libxml2 messages end with a newline and name elements '{ns}local'. */
+/* libxml2 messages end with a newline and name elements '{namespace}local'. */
 static void tidy_message(pa_buf *out, const char *msg)
 {
 	const char *p = msg;
 
 	while (*p) {
-		if (*p == '{' && p > msg && p[-1] == '\'') {
+		if (*p == '{') {
 			const char *close = strchr(p, '}');
 
-			if (close) {
+			/* Namespace URIs make messages unreadable; the prefix is in the file. */
+			if (close && memchr(p, ':', (size_t)(close - p))) {
 				p = close + 1;
 				continue;
 			}
@@ -253,23 +259,27 @@ static void record_positions(xmlDoc *doc, const char *data, size_t len)
 		if (node->type == XML_ELEMENT_NODE) {
 			pa_buf qname = PA_BUF_INIT;
 			const char *tag;
+			uintptr_t col;
 
 			if (node->ns && node->ns->prefix)
 				pa_buf_printf(&qname, "%s:", (const char *)node->ns->prefix);
 			pa_buf_puts(&qname, (const char *)node->name);
 			tag = pa_buf_error(&qname) ? NULL : find_start_tag(pos, end, qname.ptr, qname.len);
-			if (tag) {
-				for (; pos < tag; pos++) {
-					if (*pos == '\n') {
-						line++;
-						line_start = pos + 1;
-					}
-				}
-				uintptr_t col = (uintptr_t)(tag - line_start) + 1;
-
-				node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
-			}
 			pa_buf_dispose(&qname);
+			/* Not found: the source is not in an ASCII-compatible encoding
+			 * (UTF-16). Stop, rather than scan to the end for every element;
+			 * positions then fall back to libxml2's lines. */
+			if (!tag)
+				return;
+			for (; pos < tag; pos++) {
+				if (*pos == '\n') {
+					line++;
+					line_start = pos + 1;
+				}
+			}
+			col = (uintptr_t)(tag - line_start) + 1;
+			node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
+			pos = tag + 1;
 		}
 		/* Document order: children, then siblings, then up. */
 		if (node->type == XML_ELEMENT_NODE && node->children) {
@@ -494,8 +504,8 @@ int pa_xsd_validate(xmlDoc *doc, const char *schema_dir, pa_xsd_family family,
 {
 	ns_use uses[MAX_NAMESPACES];
 	const char *skip[MAX_NAMESPACES];
-	char root[PATH_MAX], set_root[PATH_MAX];
-	pa_buf wrapper = PA_BUF_INIT, first = PA_BUF_INIT, set = PA_BUF_INIT;
+	char root[PATH_MAX], set_root[PATH_MAX], other_root[PATH_MAX];
+	pa_buf wrapper = PA_BUF_INIT, first = PA_BUF_INIT, set = PA_BUF_INIT, other = PA_BUF_INIT;
 	collector c = { diag, file, severity, 0, false, NULL, 0, NULL };
 	xmlStructuredErrorFunc saved = xmlStructuredError;
 	void *saved_ctx = xmlStructuredErrorContext;
@@ -508,6 +518,11 @@ int pa_xsd_validate(xmlDoc *doc, const char *schema_dir, pa_xsd_family family,
 	pthread_once(&loader_once, install_loader);
 	if ((rc = pa_xsd_find_set(&set, schema_dir, family)) != 0)
 		goto done;
+	/* The other family's set, if any, serves namespaces of mixed manifests. */
+	if (pa_xsd_find_set(&other, schema_dir, family == PA_XSD_SCORM12 ? PA_XSD_SCORM2004 : PA_XSD_SCORM12) != 0 ||
+	    !realpath(other.ptr, other_root))
+		other_root[0] = '\0';
+	pa_error_clear();
 	if (!realpath(schema_dir, root) || !realpath(set.ptr, set_root)) {
 		rc = pa_error_set(PA_ENOTFOUND, "schema folder %s not found", schema_dir);
 		goto done;
@@ -549,7 +564,8 @@ int pa_xsd_validate(xmlDoc *doc, const char *schema_dir, pa_xsd_family family,
 
 	/* Load the schemas: only files below the schema folder may be read. */
 	loader_root = root;
-	loader_set = set_root;
+	loader_sets[0] = set_root;
+	loader_sets[1] = other_root[0] ? other_root : NULL;
 	loader_refused[0] = '\0';
 	c.first = &first;
 	xmlSetStructuredErrorFunc(&c, on_error);
@@ -560,7 +576,7 @@ int pa_xsd_validate(xmlDoc *doc, const char *schema_dir, pa_xsd_family family,
 	}
 	xmlSetStructuredErrorFunc(saved_ctx, saved);
 	loader_root = NULL;
-	loader_set = NULL;
+	loader_sets[0] = loader_sets[1] = NULL;
 	c.first = NULL;
 	if (!schema) {
 		rc = pa_error_set(PA_ENOTFOUND, "cannot load the SCORM schemas of %s: %s%s%s", pa_buf_cstr(&set),
@@ -588,5 +604,6 @@ done:
 	pa_buf_dispose(&wrapper);
 	pa_buf_dispose(&first);
 	pa_buf_dispose(&set);
+	pa_buf_dispose(&other);
 	return rc;
 }
