@@ -343,7 +343,9 @@
 
 	function currentSection() {
 		var secs = sections(), idx = 0, line = window.innerHeight * 0.35;
-		for (var i = 0; i < secs.length; i++) if (secs[i].getBoundingClientRect().top <= line) idx = i;
+		/* At the very top the learner is at the beginning, however short it is. */
+		if (window.pageYOffset > 0)
+			for (var i = 0; i < secs.length; i++) if (secs[i].getBoundingClientRect().top <= line) idx = i;
 		return { index: idx, node: secs[idx] };
 	}
 
@@ -393,8 +395,8 @@
 			if (!target && typeof state.s === 'number' && secs[state.s]) target = secs[state.s];
 		}
 		if (target) {
-			target.scrollIntoView({ block: 'start' });
 			var heading = target.querySelector('h2');
+			(heading || target).scrollIntoView({ block: 'start' });
 			if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 			notice(t('resumed'));
 		}
