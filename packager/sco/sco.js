@@ -240,10 +240,33 @@
 		} catch (e) { /* not ours: start afresh */ }
 	}
 
+	/* The state in at most limit characters: answers being written are what
+	 * grows, so the longest are shortened first. */
+	function fitState(limit) {
+		var copy = JSON.parse(JSON.stringify(state)), text = JSON.stringify(copy);
+		var r = copy.quiz && copy.quiz.r;
+		while (text.length > limit && r) {
+			var longest = null;
+			for (var k in r) if (typeof r[k] === 'string' && r[k].length > 20 && (!longest || r[k].length > r[longest].length)) longest = k;
+			if (!longest) { copy.quiz.r = {}; r = null; }
+			else r[longest] = r[longest].slice(0, Math.floor(r[longest].length / 2));
+			text = JSON.stringify(copy);
+		}
+		return text;
+	}
+
+	/* Generous first (many LMSs take more than SCORM 1.2's 4,096
+	 * characters); within the standard's limit if the LMS refuses. */
+	function writeState() {
+		var text = JSON.stringify(state);
+		if (!lms.set('cmi.suspend_data', text) && !lms.v2004 && text.length > 4096)
+			lms.set('cmi.suspend_data', fitState(4096));
+	}
+
 	var commitTimer = null;
 	function save(now) {
 		if (!lms.on) return;
-		lms.set(lms.v2004 ? 'cmi.suspend_data' : 'cmi.suspend_data', JSON.stringify(state));
+		writeState();
 		if (commitTimer) clearTimeout(commitTimer);
 		commitTimer = null;
 		if (now) lms.commit();
@@ -1027,7 +1050,7 @@
 			save(true);
 		}
 		var leave = function () {
-			if (commitTimer) { clearTimeout(commitTimer); commitTimer = null; lms.set('cmi.suspend_data', JSON.stringify(state)); }
+			if (commitTimer) { clearTimeout(commitTimer); commitTimer = null; writeState(); }
 			lms.finish();
 		};
 		window.addEventListener('pagehide', leave);

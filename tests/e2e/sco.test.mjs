@@ -280,6 +280,43 @@ describe('SCORM 2004 assessment', () => {
     await lms.close();
   });
 
+  test('a time limit submits the answers when time is up', async () => {
+    const lms = await env.openSco('scorm2004/content/m2-timed.html', { version: '2004', clock: true });
+    const f = lms.frame;
+    await f.waitForSelector('#pa-q-t1');
+    assert.equal(await f.locator('.pa-timer').textContent(), 'Time left: 1:00');
+    await f.getByLabel('True', { exact: true }).check();
+    await lms.page.clock.runFor(30000);
+    assert.equal(await f.locator('.pa-timer').textContent(), 'Time left: 0:30');
+    await lms.page.clock.runFor(31000);
+    const cmi = await until(async () => {
+      const c = await lms.cmi();
+      return c['cmi.success_status'] && c;
+    }, 'the automatic submission');
+    assert.equal(cmi['cmi.success_status'], 'passed');
+    assert.equal(cmi['cmi.score.scaled'], '1');
+    assert.equal(cmi['cmi.interactions.0.learner_response'], 'true');
+    assert.match(await f.locator('#pa-notice').textContent(), /Time is up/);
+    assert.equal(await f.locator('.pa-submit').count(), 0);
+    await lms.close();
+  });
+
+  test('finds the API through window.opener when launched in a new window', async () => {
+    const lms = await env.openSco('scorm2004/content/m2-survey.html', { version: '2004' });
+    await lms.page.evaluate(() => { document.getElementById('sco').remove(); window.__calls.length = 0; window.__state.initialized = false; window.__state.terminated = false; });
+    const [popup] = await Promise.all([
+      lms.page.waitForEvent('popup'),
+      lms.page.evaluate(() => { window.open('/scorm2004/content/m2-survey.html', 'sco'); }),
+    ]);
+    await popup.waitForSelector('#pa-q-s1');
+    await until(async () => (await lms.calls()).some((c) => c.fn === 'Commit'), 'the session through the opener');
+    assert.deepEqual((await lms.calls())[0], { fn: 'Initialize', args: [''], result: 'true' });
+    assert.equal(await popup.locator('#pa-notice').textContent(), '');
+    await popup.close();
+    await until(async () => (await lms.calls()).some((c) => c.fn === 'Terminate'), 'Terminate on close');
+    await lms.close();
+  });
+
   test('prefers the 2004 API when the LMS offers both', async () => {
     const lms = await env.openSco('scorm2004/content/m2-survey.html', { version: 'both' });
     await until(async () => (await lms.calls()).some((x) => x.fn === 'Commit'), 'start');
@@ -375,6 +412,23 @@ describe('SCORM 1.2', () => {
     assert.ok(await again.frame.getByLabel('The 1951 Convention').isDisabled());
     await again.close();
   });
+});
+
+test('SCORM 1.2: answers in progress fit a strict LMS\'s 4,096-character suspend_data', async () => {
+  const lms = await env.openSco('scorm12/content/m1-quiz.html', { version: '12', strict: true });
+  const f = lms.frame;
+  await f.waitForSelector('#pa-q-q9');
+  await f.getByLabel('The 1951 Convention').check();
+  await f.locator('#pa-q-q9 textarea').fill('long answer '.repeat(600));
+  const saved = await until(async () => {
+    const s = (await lms.cmi())['cmi.suspend_data'];
+    return s && JSON.parse(s).quiz.r.q9 && s;
+  }, 'suspend data');
+  assert.ok(saved.length <= 4096, `${saved.length} characters`);
+  const state = JSON.parse(saved);
+  assert.equal(state.quiz.r.q1, 0);
+  assert.ok(state.quiz.r.q9.startsWith('long answer long answer'));
+  await lms.close();
 });
 
 describe('outside an LMS', () => {

@@ -67,7 +67,8 @@ const TYPES = {
 
 // The test LMS page: a recording SCORM API for the SCO in its iframe.
 // Query: sco (path of the SCO), version (12, 2004, both or none), cmi (JSON
-// of the data model's starting values).
+// of the data model's starting values), strict=1 (enforce SCORM 1.2's
+// 4,096-character suspend_data).
 const LMS_PAGE = String.raw`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
 <style>html,body{margin:0;height:100%}iframe{border:0;width:100%;height:100%;display:block}</style>
@@ -75,6 +76,7 @@ const LMS_PAGE = String.raw`<!DOCTYPE html>
 (function () {
   var q = new URLSearchParams(location.search);
   var version = q.get('version') || '2004';
+  var strict = q.get('strict') === '1';
   var cmi = JSON.parse(q.get('cmi') || '{}');
   var calls = [], state = { initialized: false, terminated: false, error: '0' };
   window.__calls = calls;
@@ -107,6 +109,8 @@ const LMS_PAGE = String.raw`<!DOCTYPE html>
     }
     function set(el, value) {
       if (!live()) { state.error = state.terminated ? (v2004 ? '133' : '301') : (v2004 ? '132' : '301'); return 'false'; }
+      // strict: SCORM 1.2's CMIString4096 for suspend_data, as strict LMSs enforce it.
+      if (strict && !v2004 && el === 'cmi.suspend_data' && String(value).length > 4096) { state.error = '405'; return 'false'; }
       state.error = '0';
       cmi[el] = String(value);
       return 'true';
@@ -228,13 +232,15 @@ export async function startEnv(folder) {
     server,
     browser,
     // Open the test LMS playing the SCO at scoPath (relative to folder).
-    // version: '2004', '12', 'both' or 'none'; cmi: starting data model values.
-    async openSco(scoPath, { version = '2004', cmi = {}, locale } = {}) {
+    // version: '2004', '12', 'both' or 'none'; cmi: starting data model values;
+    // clock: install Playwright's fake clock first (page.clock moves time on).
+    async openSco(scoPath, { version = '2004', cmi = {}, locale, clock = false, strict = false } = {}) {
       const page = await browser.context.newPage();
+      if (clock) await page.clock.install();
       if (locale) {
         await page.setExtraHTTPHeaders({ 'accept-language': locale });
       }
-      const q = new URLSearchParams({ sco: '/' + scoPath, version, cmi: JSON.stringify(cmi) });
+      const q = new URLSearchParams({ sco: '/' + scoPath, version, cmi: JSON.stringify(cmi), strict: strict ? '1' : '0' });
       await page.goto(`${server.url}__lms.html?${q}`);
       const frame = await scoFrame(page, scoPath);
       return {
