@@ -472,13 +472,19 @@
 	function matchTargets(q) {
 		var seen = {}, out = [];
 		q.answers.forEach(function (a, i) {
-			var key = pick(a.match);
+			var key = matchText(q, i);
 			if (!Object.prototype.hasOwnProperty.call(seen, key)) { seen[key] = out.length; out.push({ first: i, key: key }); }
 		});
 		return out;
 	}
 
-	function matchKey(q, i) { return q.answers[i] ? (q.answers[i].match || {})[data.languages[0]] || pick(q.answers[i].match) : ''; }
+	/* The right side of pair i as shown, and as compared (in the default
+	 * language, so that a change of language keeps the learner's pairs). */
+	function matchText(q, i) { return q.answers[i] ? plain(pick(q.answers[i].match)) : ''; }
+	function matchKey(q, i) {
+		var m = q.answers[i] && q.answers[i].match;
+		return m ? plain(m[data.languages[0]] !== undefined ? m[data.languages[0]] : pick(m)) : '';
+	}
 
 	function newAttempt() {
 		var quiz = state.quiz || (state.quiz = { a: 0 });
@@ -598,7 +604,7 @@
 			r.forEach(function (sel, i) {
 				if (sel < 0) return;
 				var ti = 0;
-				targets.forEach(function (tg, j) { if (tg.key === pick(q.answers[sel].match)) ti = j; });
+				targets.forEach(function (tg, j) { if (tg.key === matchText(q, sel)) ti = j; });
 				pairs2004.push(letter(i) + '[.]' + TARGETS[ti]);
 				pairs12.push(letter(i) + '.' + TARGETS[ti]);
 			});
@@ -648,7 +654,7 @@
 			var targets = matchTargets(q), p4 = [], p2 = [];
 			q.answers.forEach(function (a, i) {
 				var ti = 0;
-				targets.forEach(function (tg, j) { if (tg.key === pick(a.match)) ti = j; });
+				targets.forEach(function (tg, j) { if (tg.key === matchText(q, i)) ti = j; });
 				p4.push(letter(i) + '[.]' + TARGETS[ti]);
 				p2.push(letter(i) + '.' + TARGETS[ti]);
 			});
@@ -851,7 +857,7 @@
 						var tg = targets[j];
 						return el('option', { value: String(tg.first), text: tg.key });
 					})));
-				var selected = cur[i] >= 0 ? matchTargets(q).filter(function (tg) { return tg.key === pick(q.answers[cur[i]].match); })[0] : null;
+				var selected = cur[i] >= 0 ? matchTargets(q).filter(function (tg) { return tg.key === matchText(q, cur[i]); })[0] : null;
 				select.value = selected ? String(selected.first) : '-1';
 				select.addEventListener('change', function () {
 					var now = (quiz.r[q.id] || q.answers.map(function () { return -1; })).slice();
