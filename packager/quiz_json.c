@@ -25,6 +25,7 @@ typedef struct jq {
 	size_t len;
 	pa_quiz *quiz;
 	pa_diag *diag;
+	pa_jsonpos pos;
 	int rc;
 } jq;
 
@@ -53,19 +54,17 @@ static jpath at_index(const jpath *base, size_t index)
 }
 
 static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpath *at, bool key,
-		   unsigned *line, const char *fmt, ...) PA_PRINTF(7, 8);
+		   const char *fmt, ...) PA_PRINTF(6, 7);
 
-/* Report at the value (or key) of at; *line (if not NULL) gets the line. */
+/* Report at the value (or key) of at. */
 static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpath *at, bool key,
-		   unsigned *line, const char *fmt, ...)
+		   const char *fmt, ...)
 {
 	unsigned l = 0, col = 0;
 	va_list ap;
 
 	if (c->diag->count < c->diag->max)
-		pa_jsonpos_find(&l, &col, c->text, c->len, at->s, at->n, key);
-	if (line)
-		*line = l;
+		pa_jsonpos_locate(&c->pos, &l, &col, at->s, at->n, key);
 	va_start(ap, fmt);
 	pa_quiz__vreport(c->diag, sev, c->quiz, q, l, col, fmt, ap);
 	va_end(ap);
@@ -74,7 +73,7 @@ static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpat
 static void where(jq *c, const jpath *at, unsigned *line, unsigned *col)
 {
 	*line = *col = 0;
-	pa_jsonpos_find(line, col, c->text, c->len, at->s, at->n, false);
+	pa_jsonpos_locate(&c->pos, line, col, at->s, at->n, false);
 }
 
 /* A string member: required or not; *out NULL when absent. False on a problem. */
@@ -87,11 +86,11 @@ static bool get_string(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	*out = NULL;
 	if (!v) {
 		if (required)
-			report(c, PA_DIAG_ERROR, q, base, false, NULL, "\"%s\" is missing", key);
+			report(c, PA_DIAG_ERROR, q, base, false, "\"%s\" is missing", key);
 		return !required;
 	}
 	if (!json_is_string(v)) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"%s\" must be a string", key);
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"%s\" must be a string", key);
 		return false;
 	}
 	if (!(*out = pa_strdup(json_string_value(v)))) {
@@ -110,7 +109,7 @@ static bool get_bool(jq *c, const pa_question *q, json_t *obj, const jpath *base
 	if (!v)
 		return true;
 	if (!json_is_boolean(v)) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"%s\" must be true or false", key);
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"%s\" must be true or false", key);
 		return false;
 	}
 	*out = json_is_true(v);
@@ -128,7 +127,7 @@ static bool get_number(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	if (!v)
 		return true;
 	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"%s\" must be a number", key);
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"%s\" must be a number", key);
 		return false;
 	}
 	*out = json_number_value(v);
@@ -150,7 +149,7 @@ static void check_keys(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 		if (!known) {
 			jpath at = at_key(base, key);
 
-			report(c, PA_DIAG_WARNING, q, &at, true, NULL,
+			report(c, PA_DIAG_WARNING, q, &at, true,
 			       "unknown key \"%s\" in %s (ignored)", key, what);
 		}
 	}
@@ -162,15 +161,15 @@ static json_t *get_array(jq *c, const pa_question *q, json_t *obj, const jpath *
 	jpath at = at_key(base, key);
 
 	if (!v) {
-		report(c, PA_DIAG_ERROR, q, base, false, NULL, "\"%s\" is missing", key);
+		report(c, PA_DIAG_ERROR, q, base, false, "\"%s\" is missing", key);
 		return NULL;
 	}
 	if (!json_is_array(v)) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"%s\" must be an array", key);
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"%s\" must be an array", key);
 		return NULL;
 	}
 	if (json_array_size(v) > PA_QUIZ_MAX_ANSWERS) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "more than %d entries in \"%s\"",
+		report(c, PA_DIAG_ERROR, q, &at, false, "more than %d entries in \"%s\"",
 		       PA_QUIZ_MAX_ANSWERS, key);
 		return NULL;
 	}
@@ -199,7 +198,7 @@ static bool get_credit(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	if (!get_number(c, q, obj, base, "credit", &v, present))
 		return false;
 	if (*present && !(v >= -100 && v <= 100)) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"credit\" is a percentage from -100 to 100");
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"credit\" is a percentage from -100 to 100");
 		return false;
 	}
 	*out = v / 100;
@@ -221,7 +220,7 @@ static void parse_choices(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		bool has_credit = false;
 
 		if (!json_is_object(v)) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL, "a choice is an object with \"text\"");
+			report(c, PA_DIAG_ERROR, q, &at, false, "a choice is an object with \"text\"");
 			continue;
 		}
 		check_keys(c, q, v, &at, keys, "a choice");
@@ -238,11 +237,11 @@ static void parse_choices(jq *c, pa_question *q, json_t *obj, const jpath *base)
 				bool positive = a->credit > 0;
 
 				if (json_object_get(v, "correct") && a->correct != positive)
-					report(c, PA_DIAG_ERROR, q, &at, false, NULL, "choice %zu: a right answer "
+					report(c, PA_DIAG_ERROR, q, &at, false, "choice %zu: a right answer "
 					       "has a credit above 0, a wrong one 0 or less", i + 1);
 				a->correct = positive;
 			} else if (a->correct && fabs(a->credit - 1) > 1e-9) {
-				report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+				report(c, PA_DIAG_ERROR, q, &at, false,
 				       "choice %zu: the right answer of a single choice is worth 100%%", i + 1);
 			}
 		} else if (a->correct) {
@@ -259,7 +258,7 @@ static void parse_choices(jq *c, pa_question *q, json_t *obj, const jpath *base)
 	} else {
 		for (i = 0; i < q->answer_count; i++) {
 			if (q->answers[i].correct && !json_object_get(json_array_get(arr, i), "credit")) {
-				report(c, PA_DIAG_ERROR, q, &apath, false, NULL,
+				report(c, PA_DIAG_ERROR, q, &apath, false,
 				       "give a \"credit\" to every right answer or to none");
 				break;
 			}
@@ -282,7 +281,7 @@ static void parse_short(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		pa_answer *a;
 
 		if (!json_is_object(v)) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+			report(c, PA_DIAG_ERROR, q, &at, false,
 			       "an answer is an object with \"text\" or \"pattern\"");
 			continue;
 		}
@@ -293,7 +292,7 @@ static void parse_short(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		get_string(c, q, v, &at, "pattern", false, &a->pattern);
 		get_string(c, q, v, &at, "feedback", false, &a->feedback);
 		if (!!a->text == !!a->pattern) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+			report(c, PA_DIAG_ERROR, q, &at, false,
 			       "answer %zu needs either \"text\" or \"pattern\"", i + 1);
 			continue;
 		}
@@ -316,13 +315,13 @@ static void parse_numeric(jq *c, pa_question *q, json_t *obj, const jpath *base)
 	    !get_number(c, q, obj, base, "max", &q->max, &has_max))
 		return;
 	if (has_answer == (has_min || has_max) || has_min != has_max || (has_tol && !has_answer)) {
-		report(c, PA_DIAG_ERROR, q, base, false, NULL,
+		report(c, PA_DIAG_ERROR, q, base, false,
 		       "a numeric question has \"answer\" (and \"tolerance\"), or \"min\" and \"max\"");
 		return;
 	}
 	if (has_answer) {
 		if (q->tolerance < 0) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"tolerance\" must not be negative");
+			report(c, PA_DIAG_ERROR, q, &at, false, "\"tolerance\" must not be negative");
 			return;
 		}
 		q->min = q->number - q->tolerance;
@@ -331,12 +330,16 @@ static void parse_numeric(jq *c, pa_question *q, json_t *obj, const jpath *base)
 	} else {
 		if (q->min > q->max) {
 			at = at_key(base, "min");
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"min\" is more than \"max\"");
+			report(c, PA_DIAG_ERROR, q, &at, false, "\"min\" is more than \"max\"");
 			return;
 		}
 		q->number = q->min / 2 + q->max / 2;
 		q->tolerance = q->max / 2 - q->min / 2;
 		pa_buf_printf(&spec, "%.17g..%.17g", q->min, q->max);
+	}
+	if (!isfinite(q->min) || !isfinite(q->max) || !isfinite(q->number) || !isfinite(q->tolerance)) {
+		report(c, PA_DIAG_ERROR, q, base, false, "the accepted range reaches beyond the largest number");
+		goto done;
 	}
 	if (!(a = add_answer(c, q, base)) || !(a->text = pa_buf_detach(&spec))) {
 		c->rc = PA_ENOMEM;
@@ -364,7 +367,7 @@ static void parse_pairs(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		pa_answer *a;
 
 		if (!json_is_object(v)) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+			report(c, PA_DIAG_ERROR, q, &at, false,
 			       "a pair is an object with \"left\" and \"right\"");
 			continue;
 		}
@@ -393,7 +396,7 @@ static void parse_strings(jq *c, pa_question *q, json_t *obj, const jpath *base,
 		pa_answer *a;
 
 		if (!json_is_string(v)) {
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"%s\" holds strings", key);
+			report(c, PA_DIAG_ERROR, q, &at, false, "\"%s\" holds strings", key);
 			continue;
 		}
 		if (!(a = add_answer(c, q, &at)) || !(a->text = pa_strdup(json_string_value(v)))) {
@@ -413,7 +416,7 @@ static void parse_feedback(jq *c, pa_question *q, json_t *obj, const jpath *base
 	if (!v)
 		return;
 	if (!json_is_object(v)) {
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+		report(c, PA_DIAG_ERROR, q, &at, false,
 		       "\"feedback\" is an object with \"correct\", \"incorrect\" and \"general\"");
 		return;
 	}
@@ -467,13 +470,13 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 	}
 	where(c, base, &q->line, &q->col);
 	if (!json_is_object(obj)) {
-		report(c, PA_DIAG_ERROR, q, base, false, NULL, "a question is an object");
+		report(c, PA_DIAG_ERROR, q, base, false, "a question is an object");
 		return;
 	}
 	get_string(c, q, obj, base, "id", false, &q->id);
 	v = json_object_get(obj, "type");
 	if (!v) {
-		report(c, PA_DIAG_ERROR, q, base, false, NULL, "\"type\" is missing");
+		report(c, PA_DIAG_ERROR, q, base, false, "\"type\" is missing");
 		return;
 	}
 	for (int t = PA_Q_CHOICE; t <= PA_Q_TEXT && json_is_string(v); t++) {
@@ -485,7 +488,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 	if (!known) {
 		jpath at = at_key(base, "type");
 
-		report(c, PA_DIAG_ERROR, q, &at, false, NULL, "\"type\" is one of choice, multiple, "
+		report(c, PA_DIAG_ERROR, q, &at, false, "\"type\" is one of choice, multiple, "
 		       "truefalse, short, numeric, matching, ordering, likert, text");
 		return;
 	}
@@ -511,7 +514,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 			}
 		}
 		if (!known)
-			report(c, PA_DIAG_ERROR, q, &at, false, NULL,
+			report(c, PA_DIAG_ERROR, q, &at, false,
 			       "\"format\" is \"markdown\", \"html\" or \"plain\"");
 	}
 	switch (q->type) {
@@ -524,7 +527,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 		if (!json_is_boolean(v)) {
 			jpath at = at_key(base, "answer");
 
-			report(c, PA_DIAG_ERROR, q, v ? &at : base, false, NULL,
+			report(c, PA_DIAG_ERROR, q, v ? &at : base, false,
 			       v ? "\"answer\" must be true or false" : "\"answer\" is missing");
 		}
 		q->tf_answer = json_is_true(v);
@@ -552,7 +555,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *display, pa_diag *diag)
 {
 	static const char *const root_keys[] = { "questions", NULL };
-	jq c = { text, len, out, diag, 0 };
+	jq c = { text, len, out, diag, { 0 }, 0 };
 	jpath root = { .n = 0 }, qpath;
 	json_error_t err;
 	json_t *doc = NULL, *arr, *v;
@@ -560,6 +563,7 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	pa_jsonpos_init(&c.pos, text, len);
 	if (!(out->file = pa_strdup(display))) {
 		rc = PA_ENOMEM;
 		goto done;
@@ -576,17 +580,17 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 		goto done;
 	}
 	if (!json_is_object(doc)) {
-		report(&c, PA_DIAG_ERROR, NULL, &root, false, NULL,
+		report(&c, PA_DIAG_ERROR, NULL, &root, false,
 		       "a question file holds an object: {\"questions\": [...]}");
 		goto done;
 	}
 	check_keys(&c, NULL, doc, &root, root_keys, "the question file");
 	if (!(arr = json_object_get(doc, "questions")) || !json_is_array(arr)) {
-		report(&c, PA_DIAG_ERROR, NULL, &root, false, NULL, "\"questions\" must be an array");
+		report(&c, PA_DIAG_ERROR, NULL, &root, false, "\"questions\" must be an array");
 		goto done;
 	}
 	if (json_array_size(arr) > PA_QUIZ_MAX_QUESTIONS) {
-		report(&c, PA_DIAG_ERROR, NULL, &root, false, NULL, "more than %d questions in one file",
+		report(&c, PA_DIAG_ERROR, NULL, &root, false, "more than %d questions in one file",
 		       PA_QUIZ_MAX_QUESTIONS);
 		goto done;
 	}
@@ -604,6 +608,7 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 		pa_quiz__check(out, diag);
 done:
 	json_decref(doc);
+	pa_jsonpos_dispose(&c.pos);
 	if (rc == 0 && diag->errors > errors)
 		rc = PA_EINVALID;
 	if (rc != 0)

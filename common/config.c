@@ -1,0 +1,317 @@
+#include "common/config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "common/util.h"
+
+#ifndef PA_SCHEMA_DIR
+#define PA_SCHEMA_DIR "schemas"
+#endif
+
+#define KIB 1024.0
+#define MIB (1024.0 * 1024.0)
+#define GIB (1024.0 * 1024.0 * 1024.0)
+#define TIB (1024.0 * 1024.0 * 1024.0 * 1024.0)
+
+/* The table. Sizes in powers of 1024; bounds inclusive. */
+static const pa_config_entry entries[PA_CFG_COUNT] = {
+	[PA_CFG_MAX_PACKAGE_BYTES] = {
+		"max_package_bytes", PA_CONFIG_SIZE, 1, TIB, "2G",
+		"PASSERELLE_MAX_PACKAGE_BYTES",
+		"largest package (zip file) accepted" },
+	[PA_CFG_MAX_UNCOMPRESSED_BYTES] = {
+		"max_uncompressed_bytes", PA_CONFIG_SIZE, 1, TIB, "4G",
+		"PASSERELLE_MAX_UNCOMPRESSED_BYTES",
+		"largest total size of the files of a package, counted as they are inflated" },
+	[PA_CFG_MAX_ENTRIES] = {
+		"max_entries", PA_CONFIG_INT, 1, 10000000, "65536",
+		"PASSERELLE_MAX_ENTRIES",
+		"most files and folders in a package" },
+	[PA_CFG_MAX_RATIO] = {
+		"max_ratio", PA_CONFIG_DOUBLE, 1, 1e6, "200",
+		"PASSERELLE_MAX_RATIO",
+		"highest compression ratio (inflated / compressed) of one entry or of the whole package, "
+		"checked once more than 1 MiB has been inflated" },
+	[PA_CFG_MAX_MANIFEST_BYTES] = {
+		"max_manifest_bytes", PA_CONFIG_SIZE, 1, 1 * GIB, "32M",
+		"PASSERELLE_MAX_MANIFEST_BYTES",
+		"largest imsmanifest.xml read" },
+	[PA_CFG_MAX_PATH_LENGTH] = {
+		"max_path_length", PA_CONFIG_INT, 16, 4096, "1024",
+		"PASSERELLE_MAX_PATH_LENGTH",
+		"longest file name (with its folders) inside a package, in bytes" },
+	[PA_CFG_SCHEMA_DIR] = {
+		"schema_dir", PA_CONFIG_PATH, 0, 0, PA_SCHEMA_DIR,
+		"PASSERELLE_SCHEMA_DIR",
+		"folder of the SCORM XSD sets (scorm12/ and scorm2004-4th/, or "
+		"scorm12edition/ and scorm20044thedition/)" },
+};
+
+const pa_config_entry *pa_config_entries(void)
+{
+	return entries;
+}
+
+const pa_config_entry *pa_config_find(const char *name, pa_config_key *key_out)
+{
+	for (size_t k = 0; k < PA_CFG_COUNT; k++) {
+		if (entries[k].name && strcmp(entries[k].name, name) == 0) {
+			if (key_out)
+				*key_out = (pa_config_key)k;
+			return &entries[k];
+		}
+	}
+	return NULL;
+}
+
+static bool is_text(pa_config_type t)
+{
+	return t == PA_CONFIG_STRING || t == PA_CONFIG_PATH;
+}
+
+static int parse_size(int64_t *out, const pa_config_entry *e, const char *str)
+{
+	pa_buf digits = PA_BUF_INIT;
+	size_t len = strlen(str);
+	double mult = 1;
+	int64_t v;
+	int rc;
+
+	if (len > 1) {
+		switch (str[len - 1]) {
+		case 'k': case 'K': mult = KIB; break;
+		case 'm': case 'M': mult = MIB; break;
+		case 'g': case 'G': mult = GIB; break;
+		case 't': case 'T': mult = TIB; break;
+		default: break;
+		}
+	}
+	if (mult > 1)
+		len--;
+	if ((rc = pa_buf_put(&digits, str, len)) != 0)
+		goto done;
+	if (!len || !isdigit((unsigned char)digits.ptr[0])) {
+		rc = pa_error_set(PA_EPARSE, "%s: '%s' is not a size (a whole number of bytes, "
+				  "optionally followed by K, M, G or T)", e->name, str);
+		goto done;
+	}
+	if (pa_parse_int64(&v, digits.ptr, 0, INT64_MAX) != 0 || (double)v * mult > e->max ||
+	    (double)v * mult < e->min) {
+		rc = pa_error_last_code() == PA_EPARSE
+			? pa_error_set(PA_EPARSE, "%s: '%s' is not a size (a whole number of bytes, "
+				       "optionally followed by K, M, G or T)", e->name, str)
+			: pa_error_set(PA_ELIMIT, "%s: %s is out of range (%.0f to %.0f bytes)",
+				       e->name, str, e->min, e->max);
+		goto done;
+	}
+	*out = (int64_t)((double)v * mult);
+done:
+	pa_buf_dispose(&digits);
+	return rc;
+}
+
+static int parse_bool(int64_t *out, const pa_config_entry *e, const char *str)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < PA_ARRAY_SIZE(yes); i++) {
+		if (strcmp(str, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcmp(str, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return pa_error_set(PA_EPARSE, "%s: '%s' is not true or false", e->name, str);
+}
+
+/* Parse text into a value of e's type (a string is copied). */
+static int parse_value(pa_config_value *out, const pa_config_entry *e, const char *str)
+{
+	int rc;
+
+	switch (e->type) {
+	case PA_CONFIG_INT:
+		if ((rc = pa_parse_int64(&out->i, str, (int64_t)e->min, (int64_t)e->max)) != 0)
+			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+		return 0;
+	case PA_CONFIG_SIZE:
+		return parse_size(&out->i, e, str);
+	case PA_CONFIG_DOUBLE:
+		if ((rc = pa_parse_double(&out->d, str, e->min, e->max)) != 0)
+			return pa_error_set(rc, "%s: %s", e->name, pa_error_last());
+		return 0;
+	case PA_CONFIG_BOOL:
+		return parse_bool(&out->i, e, str);
+	case PA_CONFIG_PATH:
+		if (!*str)
+			return pa_error_set(PA_EPARSE, "%s: a path may not be empty", e->name);
+		/* fall through */
+	case PA_CONFIG_STRING:
+		if (!(out->s = pa_strdup(str)))
+			return PA_ENOMEM;
+		return 0;
+	}
+	return pa_error_set(PA_EINVAL, "%s: unknown type", e->name);
+}
+
+int pa_config_init(pa_config *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < PA_CFG_COUNT; k++) {
+		if ((rc = parse_value(&out->values[k], &entries[k], entries[k].def)) != 0) {
+			pa_config_dispose(out);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void pa_config_dispose(pa_config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t k = 0; k < PA_CFG_COUNT; k++) {
+		if (is_text(entries[k].type)) {
+			free(cfg->values[k].s);
+			cfg->values[k].s = NULL;
+		}
+	}
+}
+
+int pa_config_set(pa_config *cfg, const char *name, const char *value)
+{
+	const pa_config_entry *e;
+	pa_config_value v;
+	pa_config_key key;
+	int rc;
+
+	if (!(e = pa_config_find(name, &key)))
+		return pa_error_set(PA_ENOTFOUND, "'%s' is not a setting", name);
+	if ((rc = parse_value(&v, e, value)) != 0)
+		return rc;
+	if (is_text(e->type))
+		free(cfg->values[key].s);
+	cfg->values[key] = v;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+int pa_config_set_pair(pa_config *cfg, const char *pair)
+{
+	char *copy = pa_strdup(pair), *eq;
+	int rc;
+
+	if (!copy)
+		return PA_ENOMEM;
+	if (!(eq = strchr(copy, '='))) {
+		rc = pa_error_set(PA_EPARSE, "'%s' is not NAME=VALUE", pair);
+		goto done;
+	}
+	*eq = '\0';
+	rc = pa_config_set(cfg, trim(copy), trim(eq + 1));
+done:
+	free(copy);
+	return rc;
+}
+
+int pa_config_load_env(pa_config *cfg)
+{
+	for (size_t k = 0; k < PA_CFG_COUNT; k++) {
+		const char *v = getenv(entries[k].env);
+		int rc;
+
+		if (v && (rc = pa_config_set(cfg, entries[k].name, v)) != 0)
+			return pa_error_set(rc, "environment %s: %s", entries[k].env, pa_error_last());
+	}
+	return 0;
+}
+
+int pa_config_load_file(pa_config *cfg, const char *path)
+{
+	pa_buf text = PA_BUF_INIT;
+	char *line, *next;
+	unsigned lineno = 0;
+	int rc;
+
+	/* A configuration file is small; a huge one is a mistake. */
+	if ((rc = pa_fs_read(&text, path, 1u << 20)) != 0)
+		goto done;
+	if (!text.ptr)
+		goto done;
+	if (memchr(text.ptr, '\0', text.len)) {
+		rc = pa_error_set(PA_EPARSE, "%s: not a text file", path);
+		goto done;
+	}
+	for (line = text.ptr; line; line = next) {
+		char *eq, *hash, *name;
+
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		name = trim(line);
+		if (!*name)
+			continue;
+		if (!(eq = strchr(name, '='))) {
+			rc = pa_error_set(PA_EPARSE, "%s:%u: expected 'name = value'", path, lineno);
+			goto done;
+		}
+		*eq = '\0';
+		if ((rc = pa_config_set(cfg, trim(name), trim(eq + 1))) != 0) {
+			rc = pa_error_set(rc, "%s:%u: %s", path, lineno, pa_error_last());
+			goto done;
+		}
+	}
+done:
+	pa_buf_dispose(&text);
+	return rc;
+}
+
+int64_t pa_config_int(const pa_config *cfg, pa_config_key key)
+{
+	return cfg->values[key].i;
+}
+
+uint64_t pa_config_size(const pa_config *cfg, pa_config_key key)
+{
+	return (uint64_t)cfg->values[key].i;
+}
+
+double pa_config_double(const pa_config *cfg, pa_config_key key)
+{
+	return cfg->values[key].d;
+}
+
+bool pa_config_bool(const pa_config *cfg, pa_config_key key)
+{
+	return cfg->values[key].i != 0;
+}
+
+const char *pa_config_string(const pa_config *cfg, pa_config_key key)
+{
+	return cfg->values[key].s;
+}
