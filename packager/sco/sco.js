@@ -86,6 +86,41 @@
 		}
 	};
 
+	WORDS.es = {
+		standalone: 'Está viendo esta página fuera de una plataforma de aprendizaje: su progreso no se registra.',
+		resumed: 'Bienvenido de nuevo: continúa donde lo dejó.',
+		lessonDone: 'Lección terminada. Su progreso ha quedado registrado.',
+		lessonDoneLocal: 'Lección terminada.',
+		completed: 'Terminado',
+		question: 'Pregunta {n} de {total}',
+		yourAnswer: 'Su respuesta',
+		yourNumber: 'Su respuesta (un número)',
+		chooseOne: 'Elegir…',
+		trueText: 'Verdadero', falseText: 'Falso',
+		moveUp: 'Subir', moveDown: 'Bajar',
+		moved: '{item}: posición {pos} de {total}.',
+		submit: 'Enviar respuestas',
+		retry: 'Intentar de nuevo',
+		correct: 'Correcto.', incorrect: 'Incorrecto.', partial: 'Parcialmente correcto.',
+		recorded: 'Respuesta registrada.',
+		noAnswer: 'Sin respuesta.',
+		info: '{count} preguntas. Puntuación para aprobar: {pass} %.',
+		infoSurvey: '{count} preguntas. No hay respuestas correctas ni incorrectas.',
+		attemptOf: 'Intento {n} de {limit}.',
+		attempt: 'Intento {n}.',
+		score: 'Su puntuación: {pct} % ({raw} de {max}).',
+		passed: 'Aprobado (puntuación para aprobar: {pass} %).',
+		failed: 'No alcanzó la puntuación para aprobar de {pass} %.',
+		attemptsLeft: 'Intentos restantes: {n}.',
+		noAttempts: 'Ha utilizado los {limit} intentos permitidos para esta evaluación.',
+		surveyDone: 'Gracias: sus respuestas han quedado registradas.',
+		surveyDoneLocal: 'Gracias por sus respuestas.',
+		timeLeft: 'Tiempo restante: {t}',
+		oneMinute: 'Queda un minuto.',
+		timeUp: 'Se acabó el tiempo: sus respuestas han sido enviadas.',
+		lmsError: 'La plataforma no registró su progreso (error {code}: {text}). Avise al administrador del curso.'
+	};
+
 	var lang = data.languages[0];
 
 	function primary(tag) { return String(tag || '').toLowerCase().split(/[-_]/)[0]; }
@@ -687,6 +722,10 @@
 	function report(result) {
 		if (!lms.on || lms.ended) return;
 		var v4 = lms.v2004, quiz = state.quiz, now = Date.now();
+		/* The SCO's primary objective when the LMS lists the manifest's
+		 * objectives (2004), else the unit. */
+		var objective = data.unit;
+		if (v4 && parseInt(lms.get('cmi.objectives._count'), 10) > 0) objective = lms.get('cmi.objectives.0.id') || data.unit;
 		var n = parseInt(lms.get('cmi.interactions._count'), 10);
 		if (isNaN(n) || n < 0) n = 0;
 		quiz.o.forEach(function (qi) {
@@ -697,7 +736,7 @@
 			var patterns = correctPatterns(q);
 			lms.set(base + 'id', q.id, true);
 			lms.set(base + 'type', v4 ? TYPES_2004[q.type] : TYPES_12[q.type]);
-			lms.set(base + 'objectives.0.id', data.unit);
+			lms.set(base + 'objectives.0.id', objective);
 			if (v4) {
 				lms.set(base + 'description', plain(pick(q.text)).slice(0, 250));
 				lms.set(base + 'timestamp', isoTimestamp(quiz.start));

@@ -281,7 +281,8 @@ describe('SCORM 2004 assessment', () => {
   });
 
   test('a time limit submits the answers when time is up', async () => {
-    const lms = await env.openSco('scorm2004/content/m2-timed.html', { version: '2004', clock: true });
+    const lms = await env.openSco('scorm2004/content/m2-timed.html',
+      { version: '2004', clock: true, cmi: { 'cmi.objectives.0.id': 'assessment-passed' } });
     const f = lms.frame;
     await f.waitForSelector('#pa-q-t1');
     assert.equal(await f.locator('.pa-timer').textContent(), 'Time left: 1:00');
@@ -296,6 +297,7 @@ describe('SCORM 2004 assessment', () => {
     assert.equal(cmi['cmi.success_status'], 'passed');
     assert.equal(cmi['cmi.score.scaled'], '1');
     assert.equal(cmi['cmi.interactions.0.learner_response'], 'true');
+    assert.equal(cmi['cmi.interactions.0.objectives.0.id'], 'assessment-passed', 'the LMS\'s primary objective');
     assert.match(await f.locator('#pa-notice').textContent(), /Time is up/);
     assert.equal(await f.locator('.pa-submit').count(), 0);
     await lms.close();
