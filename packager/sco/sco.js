@@ -932,9 +932,9 @@
 					};
 					up.addEventListener('click', function () { move(-1); });
 					down.addEventListener('click', function () { move(1); });
-					list.appendChild(el('li', { className: 'pa-order-item' }, [
+					list.appendChild(el('li', { className: 'pa-order-item' }, [el('div', { className: 'pa-order-row' }, [
 						el('span', { className: 'pa-order-text', id: textId, html: pick(q.answers[itemIndex].text) }),
-						el('span', { className: 'pa-order-moves' }, [up, down])]));
+						el('span', { className: 'pa-order-moves' }, [up, down])])]));
 					if (focusItem === itemIndex) {
 						var target = focusDir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
 						setTimeout(function () { target.focus(); }, 0);
