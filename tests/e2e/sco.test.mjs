@@ -218,6 +218,15 @@ describe('SCORM 2004 assessment', () => {
     });
     assert.equal(interaction(cmi, 7)['correct_responses.0.pattern'], undefined, 'likert has no right answer');
 
+    // The calls themselves, in the order an LMS requires (id, then type, then the rest).
+    const q1calls = sets(await lms.calls()).filter(([el]) => el.startsWith('cmi.interactions.0.'));
+    assert.deepEqual(q1calls.map(([el, v]) => [el.slice(19), /latency|timestamp/.test(el) ? '*' : v]), [
+      ['id', 'q1'], ['type', 'choice'], ['objectives.0.id', 'm1-quiz'],
+      ['description', 'Which instrument defines a refugee?'], ['timestamp', '*'],
+      ['correct_responses.0.pattern', 'a'], ['learner_response', 'a'], ['result', 'correct'],
+      ['weighting', '1'], ['latency', '*'],
+    ]);
+    assert.ok((await lms.calls()).filter((c) => c.fn === 'SetValue').every((c) => c.result === 'true'));
     const saved = JSON.parse(cmi['cmi.suspend_data']);
     assert.equal(saved.quiz.a, 1);
     assert.equal(saved.quiz.sub, true);
@@ -231,6 +240,41 @@ describe('SCORM 2004 assessment', () => {
     assert.match(await f.locator('#pa-result').textContent(), /Your score: 74% \(5\.17 of 7\)\.You passed/);
     assert.equal(await f.locator('.pa-retry').count(), 0, 'no retry once passed');
     await lms.close();
+  });
+
+  test('shuffles questions and answers once per attempt, and keeps the order on return', async () => {
+    const first = await env.openSco('scorm2004/content/m2-shuffled.html', { version: '2004' });
+    await first.frame.waitForSelector('#pa-q-c6');
+    const shown = (fr) => fr.evaluate(() => [...document.querySelectorAll('fieldset.pa-question')].map((fs) =>
+      fs.id + ':' + [...fs.querySelectorAll('label')].map((l) => l.textContent.replace('Option ', '')).join('')));
+    const order1 = await shown(first.frame);
+    const ids = order1.map((x) => x.split(':')[0]);
+    assert.deepEqual([...ids].sort(), ['pa-q-c1', 'pa-q-c2', 'pa-q-c3', 'pa-q-c4', 'pa-q-c5', 'pa-q-c6']);
+    order1.forEach((x) => assert.equal([...x.split(':')[1]].sort().join(''), 'ABCDEFGH'));
+    // Six questions of eight answers in source order by chance: 1 in 40320^6 * 720.
+    assert.notDeepEqual(order1, ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((c) => `pa-q-${c}:ABCDEFGH`));
+    await first.frame.locator('#pa-q-c1').getByLabel('Option A').check();
+    await until(async () => JSON.parse((await first.cmi())['cmi.suspend_data'] || '{}').quiz?.r?.c1 === 0, 'saved');
+    await first.unload();
+    const left = await first.cmi();
+    await first.close();
+
+    const again = await env.openSco('scorm2004/content/m2-shuffled.html', { version: '2004', cmi: nextSession(left) });
+    await again.frame.waitForSelector('#pa-q-c6');
+    assert.deepEqual(await shown(again.frame), order1);
+    await again.frame.getByRole('button', { name: 'Submit answers' }).click();
+    const cmi = await until(async () => {
+      const c = await again.cmi();
+      return c['cmi.success_status'] && c;
+    }, 'the result');
+    // Interactions follow the order shown; answer letters the source order.
+    ids.forEach((id, n) => assert.equal(cmi[`cmi.interactions.${n}.id`], id.slice(5)));
+    const c1 = ids.indexOf('pa-q-c1');
+    assert.equal(cmi[`cmi.interactions.${c1}.learner_response`], 'a');
+    assert.equal(cmi[`cmi.interactions.${c1}.result`], 'correct');
+    assert.equal(cmi['cmi.score.raw'], '1');
+    assert.equal(cmi['cmi.score.max'], '6');
+    await again.close();
   });
 
   test('keeps answers in progress and restores them on return', async () => {
