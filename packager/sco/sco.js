@@ -435,8 +435,11 @@
 			notice(lms.on ? t('lessonDone') : t('lessonDoneLocal'));
 		}
 		for (var i = 0; i < buttons.length; i++) {
+			var own = buttons[i].closest('[data-pa-lang]');
+			var words = WORDS[primary(own ? own.getAttribute('data-pa-lang') : lang)] || WORDS.en;
 			buttons[i].setAttribute('aria-disabled', 'true');
 			buttons[i].classList.add('pa-done');
+			buttons[i].textContent = words.completed;
 		}
 		if (terminate) lms.finish();
 	}

@@ -133,6 +133,25 @@ describe('SCORM 2004 lesson', () => {
     await lms.close();
   });
 
+  test('reaching the end of the lesson completes it, the session goes on', async () => {
+    const lms = await env.openSco('scorm2004/content/m1-lesson.html', { version: '2004' });
+    await until(async () => (await lms.calls()).some((x) => x.fn === 'Commit'), 'start');
+    await lms.page.mouse.move(500, 300);
+    const cmi = await until(async () => {
+      await lms.page.mouse.wheel(0, 800);
+      const c = await lms.cmi();
+      return c['cmi.completion_status'] === 'completed' && c;
+    }, 'completion by scrolling', 15000);
+    assert.equal(cmi['cmi.location'], 'en-sources');
+    assert.equal(cmi['cmi.exit'], 'normal');
+    assert.ok(!(await lms.calls()).some((c) => c.fn === 'Terminate'), 'still in session');
+    assert.equal(await lms.frame.locator('.pa-complete:visible').textContent(), 'Completed');
+    assert.equal(await lms.frame.locator('.pa-complete:visible').getAttribute('aria-disabled'), 'true');
+    await lms.unload();
+    assertTerminatedOnce(await lms.calls());
+    await lms.close();
+  });
+
   test('resumes at the bookmarked section after the learner left', async () => {
     const first = await env.openSco('scorm2004/content/m1-lesson.html', { version: '2004' });
     await until(async () => (await first.calls()).some((x) => x.fn === 'Commit'), 'start');
