@@ -409,14 +409,16 @@
 
 	function bookmark() {
 		var cur = currentSection();
-		if (!cur.node || cur.index === lastSection) return;
-		lastSection = cur.index;
-		state.s = cur.index;
-		if (lms.on && !lms.ended) {
-			lms.set(lms.v2004 ? 'cmi.location' : 'cmi.core.lesson_location', sectionKey(cur.node));
-			save(false);
+		if (cur.node && cur.index !== lastSection) {
+			lastSection = cur.index;
+			state.s = cur.index;
+			if (lms.on && !lms.ended) {
+				lms.set(lms.v2004 ? 'cmi.location' : 'cmi.core.lesson_location', sectionKey(cur.node));
+				save(false);
+			}
 		}
-		if (userScrolled) {
+		/* The learner scrolled to the end: the lesson is read. */
+		if (userScrolled && !lessonDone) {
 			var finish = document.querySelector('.pa-content[data-pa-lang="' + lang + '"] .pa-finish');
 			if (finish && finish.getBoundingClientRect().top < window.innerHeight) completeLesson(false);
 		}
@@ -1082,6 +1084,7 @@
 				state.l = m;
 				showLanguage(m);
 				if (isQuiz) renderQuiz(false);
+				else { lastSection = -1; bookmark(); }
 				save(false);
 			});
 		}
