@@ -266,7 +266,8 @@ static bool same_step(const pa_jsonpos_step *a, const pa_jsonpos_step *b)
 }
 
 /* Remember step d of the path just walked. */
-static bool remember(pa_jsonpos *jp, size_t d, const pa_jsonpos_step *step, size_t value_at)
+static bool remember(pa_jsonpos *jp, size_t d, const pa_jsonpos_step *step, size_t key_at,
+		     size_t value_at)
 {
 	char *copy = NULL;
 
@@ -277,7 +278,37 @@ static bool remember(pa_jsonpos *jp, size_t d, const pa_jsonpos_step *step, size
 	jp->steps[d].key = copy;
 	jp->steps[d].index = step->index;
 	jp->at[d + 1] = value_at;
+	jp->key_at[d] = key_at;
 	return true;
+}
+
+static bool is_char_start(char c)
+{
+	return ((unsigned char)c & 0xC0) != 0x80;
+}
+
+/* Line and column of offset, counted from the last offset counted, forwards or backwards. */
+static void move_to(pa_jsonpos *jp, size_t offset)
+{
+	size_t newlines = 0, chars = 0, i;
+
+	if (offset >= jp->counted) {
+		count(&jp->line, &jp->col, jp->text, jp->counted, offset);
+	} else {
+		for (i = offset; i < jp->counted; i++) {
+			newlines += jp->text[i] == '\n';
+			chars += is_char_start(jp->text[i]);
+		}
+		if (!newlines) {
+			jp->col -= (unsigned)chars;
+		} else {
+			jp->line -= (unsigned)newlines;
+			jp->col = 1;
+			for (i = offset; i > 0 && jp->text[i - 1] != '\n'; i--)
+				jp->col += is_char_start(jp->text[i - 1]);
+		}
+	}
+	jp->counted = offset;
 }
 
 int pa_jsonpos_locate(pa_jsonpos *jp, unsigned *line, unsigned *col,
@@ -297,12 +328,13 @@ int pa_jsonpos_locate(pa_jsonpos *jp, unsigned *line, unsigned *col,
 	if (common > depth)
 		common = depth;
 	sc.pos = jp->at[common];
-	found = sc.pos;
+	found = (want_key && common == depth && depth > 0) ? jp->key_at[depth - 1] : sc.pos;
 	for (d = common; d < depth; d++) {
 		scanner at = sc;
 		bool ok;
 
-		if (d < jp->depth && !path[d].key && !jp->steps[d].key && path[d].index > jp->steps[d].index) {
+		if (d == common && d < jp->depth && !path[d].key && !jp->steps[d].key &&
+		    path[d].index > jp->steps[d].index) {
 			/* Further along the same array as last time: go on from there. */
 			at.pos = jp->at[d + 1];
 			ok = true;
@@ -317,20 +349,14 @@ int pa_jsonpos_locate(pa_jsonpos *jp, unsigned *line, unsigned *col,
 			break;
 		}
 		sc = at;
-		if (!remember(jp, d, &path[d], sc.pos)) {
+		if (!remember(jp, d, &path[d], key_at, sc.pos)) {
 			rc = PA_ENOMEM;
 			break;
 		}
 		found = (want_key && d + 1 == depth) ? key_at : sc.pos;
 	}
 	jp->depth = d;
-	/* Count lines from the last position counted when it lies before. */
-	if (found < jp->counted) {
-		jp->counted = 0;
-		jp->line = jp->col = 1;
-	}
-	count(&jp->line, &jp->col, jp->text, jp->counted, found);
-	jp->counted = found;
+	move_to(jp, found);
 	*line = jp->line;
 	*col = jp->col;
 	pa_buf_dispose(&key);

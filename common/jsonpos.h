@@ -31,6 +31,7 @@ typedef struct pa_jsonpos {
 	pa_jsonpos_step steps[PA_JSONPOS_MAX_DEPTH];
 	char *keys[PA_JSONPOS_MAX_DEPTH];          /* copies of its keys */
 	size_t at[PA_JSONPOS_MAX_DEPTH + 1];       /* at[d]: offset of the value d steps down */
+	size_t key_at[PA_JSONPOS_MAX_DEPTH];       /* key_at[d]: offset of the key of step d */
 	size_t counted;                            /* an offset whose line and column are known */
 	unsigned line, col;
 } pa_jsonpos;

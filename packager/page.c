@@ -133,7 +133,9 @@ static void json_texts(page *p, size_t qi, size_t ai, qfield f, bool raw)
 			pa_md_ctx md = {
 				.course_dir = p->ctx->course->dir,
 				.file = lget_or(&p->unit->questions, lang, quiz_for(p, lang)->file),
-				.line = q->line,
+				.line = ai < q->answer_count && q->answers[ai].line &&
+					(f == QF_A_TEXT || f == QF_A_MATCH || f == QF_A_FEEDBACK)
+					? q->answers[ai].line : q->line,
 				.lang = lang,
 				.id_prefix = "",
 				.ids = &p->ids,
@@ -223,18 +225,20 @@ static void json_question(page *p, size_t qi)
 			json_num(out, a->min);
 			json_key(out, &f3, "max");
 			json_num(out, a->max);
-		} else if (a->text) {
-			json_key(out, &f3, "text");
-			json_texts(p, qi, ai, QF_A_TEXT, false);
-			if (q->type == PA_Q_SHORT) {
+		} else if (q->type == PA_Q_SHORT) {
+			/* Compared with what the learner types, never shown. */
+			if (a->text) {
 				json_key(out, &f3, "value");
 				json_texts(p, qi, ai, QF_A_TEXT, true);
 			}
+		} else if (a->text) {
+			json_key(out, &f3, "text");
+			json_texts(p, qi, ai, QF_A_TEXT, false);
 		}
 		if (a->match) {
-			/* Shown in a <select>: plain text. */
+			/* HTML too; the page shows its text in a <select>. */
 			json_key(out, &f3, "match");
-			json_texts(p, qi, ai, QF_A_MATCH, true);
+			json_texts(p, qi, ai, QF_A_MATCH, false);
 		}
 		json_key(out, &f3, "feedback");
 		json_texts(p, qi, ai, QF_A_FEEDBACK, false);

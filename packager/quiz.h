@@ -30,7 +30,9 @@ typedef struct pa_answer {
 	char *match;       /* matching: the right side */
 	char *pattern;     /* short answer: a regular expression instead of text */
 	double credit;     /* -1..1: share of the question's weight this answer earns */
-	bool correct;      /* choice/multiple: a right answer */
+	/* A right answer (choice, multiple), one that earns credit (short,
+	 * numeric); true for matching pairs and ordering items. */
+	bool correct;
 	char *feedback;    /* or NULL */
 	double min, max;   /* numeric: the range this answer accepts */
 	unsigned line;     /* where the answer is written, for diagnostics */

@@ -275,6 +275,7 @@ static void parse_numeric(gift *g, pa_question *q, size_t from, size_t to)
 		}
 		a->line = line_of(g, s);
 		a->credit = has_credit ? credit : (listed && g->t[p] == '~' ? 0 : 1);
+		a->correct = a->credit > 0;
 		fb = find(g->t, s, end, "#");
 		if (!(spec = text_of(g, s, fb == NPOS ? end : fb)))
 			return;
@@ -370,6 +371,8 @@ static void classify(gift *g, pa_question *q, const mark *m, size_t block)
 	if (!tilde) {
 		/* All '=': accepted short answers, each worth 100% unless credited. */
 		q->type = PA_Q_SHORT;
+		for (size_t i = 0; i < q->answer_count; i++)
+			q->answers[i].correct = q->answers[i].credit > 0;
 		return;
 	}
 	if (eq == 0 && positive > 0) {

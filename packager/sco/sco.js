@@ -86,6 +86,41 @@
 		}
 	};
 
+	WORDS.es = {
+		standalone: 'Está viendo esta página fuera de una plataforma de aprendizaje: su progreso no se registra.',
+		resumed: 'Bienvenido de nuevo: continúa donde lo dejó.',
+		lessonDone: 'Lección terminada. Su progreso ha quedado registrado.',
+		lessonDoneLocal: 'Lección terminada.',
+		completed: 'Terminado',
+		question: 'Pregunta {n} de {total}',
+		yourAnswer: 'Su respuesta',
+		yourNumber: 'Su respuesta (un número)',
+		chooseOne: 'Elegir…',
+		trueText: 'Verdadero', falseText: 'Falso',
+		moveUp: 'Subir', moveDown: 'Bajar',
+		moved: '{item}: posición {pos} de {total}.',
+		submit: 'Enviar respuestas',
+		retry: 'Intentar de nuevo',
+		correct: 'Correcto.', incorrect: 'Incorrecto.', partial: 'Parcialmente correcto.',
+		recorded: 'Respuesta registrada.',
+		noAnswer: 'Sin respuesta.',
+		info: '{count} preguntas. Puntuación para aprobar: {pass} %.',
+		infoSurvey: '{count} preguntas. No hay respuestas correctas ni incorrectas.',
+		attemptOf: 'Intento {n} de {limit}.',
+		attempt: 'Intento {n}.',
+		score: 'Su puntuación: {pct} % ({raw} de {max}).',
+		passed: 'Aprobado (puntuación para aprobar: {pass} %).',
+		failed: 'No alcanzó la puntuación para aprobar de {pass} %.',
+		attemptsLeft: 'Intentos restantes: {n}.',
+		noAttempts: 'Ha utilizado los {limit} intentos permitidos para esta evaluación.',
+		surveyDone: 'Gracias: sus respuestas han quedado registradas.',
+		surveyDoneLocal: 'Gracias por sus respuestas.',
+		timeLeft: 'Tiempo restante: {t}',
+		oneMinute: 'Queda un minuto.',
+		timeUp: 'Se acabó el tiempo: sus respuestas han sido enviadas.',
+		lmsError: 'La plataforma no registró su progreso (error {code}: {text}). Avise al administrador del curso.'
+	};
+
 	var lang = data.languages[0];
 
 	function primary(tag) { return String(tag || '').toLowerCase().split(/[-_]/)[0]; }
@@ -240,10 +275,33 @@
 		} catch (e) { /* not ours: start afresh */ }
 	}
 
+	/* The state in at most limit characters: answers being written are what
+	 * grows, so the longest are shortened first. */
+	function fitState(limit) {
+		var copy = JSON.parse(JSON.stringify(state)), text = JSON.stringify(copy);
+		var r = copy.quiz && copy.quiz.r;
+		while (text.length > limit && r) {
+			var longest = null;
+			for (var k in r) if (typeof r[k] === 'string' && r[k].length > 20 && (!longest || r[k].length > r[longest].length)) longest = k;
+			if (!longest) { copy.quiz.r = {}; r = null; }
+			else r[longest] = r[longest].slice(0, Math.floor(r[longest].length / 2));
+			text = JSON.stringify(copy);
+		}
+		return text;
+	}
+
+	/* Generous first (many LMSs take more than SCORM 1.2's 4,096
+	 * characters); within the standard's limit if the LMS refuses. */
+	function writeState() {
+		var text = JSON.stringify(state);
+		if (!lms.set('cmi.suspend_data', text) && !lms.v2004 && text.length > 4096)
+			lms.set('cmi.suspend_data', fitState(4096));
+	}
+
 	var commitTimer = null;
 	function save(now) {
 		if (!lms.on) return;
-		lms.set(lms.v2004 ? 'cmi.suspend_data' : 'cmi.suspend_data', JSON.stringify(state));
+		writeState();
 		if (commitTimer) clearTimeout(commitTimer);
 		commitTimer = null;
 		if (now) lms.commit();
@@ -343,20 +401,24 @@
 
 	function currentSection() {
 		var secs = sections(), idx = 0, line = window.innerHeight * 0.35;
-		for (var i = 0; i < secs.length; i++) if (secs[i].getBoundingClientRect().top <= line) idx = i;
+		/* At the very top the learner is at the beginning, however short it is. */
+		if (window.pageYOffset > 0)
+			for (var i = 0; i < secs.length; i++) if (secs[i].getBoundingClientRect().top <= line) idx = i;
 		return { index: idx, node: secs[idx] };
 	}
 
 	function bookmark() {
 		var cur = currentSection();
-		if (!cur.node || cur.index === lastSection) return;
-		lastSection = cur.index;
-		state.s = cur.index;
-		if (lms.on && !lms.ended) {
-			lms.set(lms.v2004 ? 'cmi.location' : 'cmi.core.lesson_location', sectionKey(cur.node));
-			save(false);
+		if (cur.node && cur.index !== lastSection) {
+			lastSection = cur.index;
+			state.s = cur.index;
+			if (lms.on && !lms.ended) {
+				lms.set(lms.v2004 ? 'cmi.location' : 'cmi.core.lesson_location', sectionKey(cur.node));
+				save(false);
+			}
 		}
-		if (userScrolled) {
+		/* The learner scrolled to the end: the lesson is read. */
+		if (userScrolled && !lessonDone) {
 			var finish = document.querySelector('.pa-content[data-pa-lang="' + lang + '"] .pa-finish');
 			if (finish && finish.getBoundingClientRect().top < window.innerHeight) completeLesson(false);
 		}
@@ -375,8 +437,11 @@
 			notice(lms.on ? t('lessonDone') : t('lessonDoneLocal'));
 		}
 		for (var i = 0; i < buttons.length; i++) {
+			var own = buttons[i].closest('[data-pa-lang]');
+			var words = WORDS[primary(own ? own.getAttribute('data-pa-lang') : lang)] || WORDS.en;
 			buttons[i].setAttribute('aria-disabled', 'true');
 			buttons[i].classList.add('pa-done');
+			buttons[i].textContent = words.completed;
 		}
 		if (terminate) lms.finish();
 	}
@@ -393,8 +458,8 @@
 			if (!target && typeof state.s === 'number' && secs[state.s]) target = secs[state.s];
 		}
 		if (target) {
-			target.scrollIntoView({ block: 'start' });
 			var heading = target.querySelector('h2');
+			(heading || target).scrollIntoView({ block: 'start' });
 			if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 			notice(t('resumed'));
 		}
@@ -447,13 +512,19 @@
 	function matchTargets(q) {
 		var seen = {}, out = [];
 		q.answers.forEach(function (a, i) {
-			var key = pick(a.match);
+			var key = matchText(q, i);
 			if (!Object.prototype.hasOwnProperty.call(seen, key)) { seen[key] = out.length; out.push({ first: i, key: key }); }
 		});
 		return out;
 	}
 
-	function matchKey(q, i) { return q.answers[i] ? (q.answers[i].match || {})[data.languages[0]] || pick(q.answers[i].match) : ''; }
+	/* The right side of pair i as shown, and as compared (in the default
+	 * language, so that a change of language keeps the learner's pairs). */
+	function matchText(q, i) { return q.answers[i] ? plain(pick(q.answers[i].match)) : ''; }
+	function matchKey(q, i) {
+		var m = q.answers[i] && q.answers[i].match;
+		return m ? plain(m[data.languages[0]] !== undefined ? m[data.languages[0]] : pick(m)) : '';
+	}
 
 	function newAttempt() {
 		var quiz = state.quiz || (state.quiz = { a: 0 });
@@ -573,7 +644,7 @@
 			r.forEach(function (sel, i) {
 				if (sel < 0) return;
 				var ti = 0;
-				targets.forEach(function (tg, j) { if (tg.key === pick(q.answers[sel].match)) ti = j; });
+				targets.forEach(function (tg, j) { if (tg.key === matchText(q, sel)) ti = j; });
 				pairs2004.push(letter(i) + '[.]' + TARGETS[ti]);
 				pairs12.push(letter(i) + '.' + TARGETS[ti]);
 			});
@@ -623,7 +694,7 @@
 			var targets = matchTargets(q), p4 = [], p2 = [];
 			q.answers.forEach(function (a, i) {
 				var ti = 0;
-				targets.forEach(function (tg, j) { if (tg.key === pick(a.match)) ti = j; });
+				targets.forEach(function (tg, j) { if (tg.key === matchText(q, i)) ti = j; });
 				p4.push(letter(i) + '[.]' + TARGETS[ti]);
 				p2.push(letter(i) + '.' + TARGETS[ti]);
 			});
@@ -656,6 +727,10 @@
 	function report(result) {
 		if (!lms.on || lms.ended) return;
 		var v4 = lms.v2004, quiz = state.quiz, now = Date.now();
+		/* The SCO's primary objective when the LMS lists the manifest's
+		 * objectives (2004), else the unit. */
+		var objective = data.unit;
+		if (v4 && parseInt(lms.get('cmi.objectives._count'), 10) > 0) objective = lms.get('cmi.objectives.0.id') || data.unit;
 		var n = parseInt(lms.get('cmi.interactions._count'), 10);
 		if (isNaN(n) || n < 0) n = 0;
 		quiz.o.forEach(function (qi) {
@@ -666,7 +741,7 @@
 			var patterns = correctPatterns(q);
 			lms.set(base + 'id', q.id, true);
 			lms.set(base + 'type', v4 ? TYPES_2004[q.type] : TYPES_12[q.type]);
-			lms.set(base + 'objectives.0.id', data.unit);
+			lms.set(base + 'objectives.0.id', objective);
 			if (v4) {
 				lms.set(base + 'description', plain(pick(q.text)).slice(0, 250));
 				lms.set(base + 'timestamp', isoTimestamp(quiz.start));
@@ -826,7 +901,7 @@
 						var tg = targets[j];
 						return el('option', { value: String(tg.first), text: tg.key });
 					})));
-				var selected = cur[i] >= 0 ? matchTargets(q).filter(function (tg) { return tg.key === pick(q.answers[cur[i]].match); })[0] : null;
+				var selected = cur[i] >= 0 ? matchTargets(q).filter(function (tg) { return tg.key === matchText(q, cur[i]); })[0] : null;
 				select.value = selected ? String(selected.first) : '-1';
 				select.addEventListener('change', function () {
 					var now = (quiz.r[q.id] || q.answers.map(function () { return -1; })).slice();
@@ -862,9 +937,9 @@
 					};
 					up.addEventListener('click', function () { move(-1); });
 					down.addEventListener('click', function () { move(1); });
-					list.appendChild(el('li', { className: 'pa-order-item' }, [
+					list.appendChild(el('li', { className: 'pa-order-item' }, [el('div', { className: 'pa-order-row' }, [
 						el('span', { className: 'pa-order-text', id: textId, html: pick(q.answers[itemIndex].text) }),
-						el('span', { className: 'pa-order-moves' }, [up, down])]));
+						el('span', { className: 'pa-order-moves' }, [up, down])])]));
 					if (focusItem === itemIndex) {
 						var target = focusDir < 0 ? (up.disabled ? down : up) : (down.disabled ? up : down);
 						setTimeout(function () { target.focus(); }, 0);
@@ -1009,6 +1084,7 @@
 				state.l = m;
 				showLanguage(m);
 				if (isQuiz) renderQuiz(false);
+				else { lastSection = -1; bookmark(); }
 				save(false);
 			});
 		}
@@ -1025,7 +1101,7 @@
 			save(true);
 		}
 		var leave = function () {
-			if (commitTimer) { clearTimeout(commitTimer); commitTimer = null; lms.set('cmi.suspend_data', JSON.stringify(state)); }
+			if (commitTimer) { clearTimeout(commitTimer); commitTimer = null; writeState(); }
 			lms.finish();
 		};
 		window.addEventListener('pagehide', leave);

@@ -187,6 +187,7 @@ static void test_gift__numeric_forms(void **state)
 	assert_true(q->number == 1822 && q->tolerance == 0);
 	assert_true(q->answers[1].credit == 0.5 && q->answers[1].min == 1820 && q->answers[1].max == 1824);
 	assert_true(q->answers[2].credit == 0);
+	assert_true(q->answers[0].correct && q->answers[1].correct && !q->answers[2].correct);
 	assert_string_equal(q->answers[0].feedback, "Exactly.");
 	assert_string_equal(q->answers[2].feedback, "Far off.");
 	assert_int_equal(q->answers[1].line, 9);
@@ -218,6 +219,7 @@ static void test_gift__choices_feedback_and_credits(void **state)
 	q = &quiz.questions[2];
 	assert_int_equal(q->type, PA_Q_SHORT);
 	assert_true(q->answers[0].credit == 1 && q->answers[1].credit == 0.5);
+	assert_true(q->answers[0].correct && q->answers[1].correct);
 	assert_string_equal(q->answers[1].feedback, "US spelling");
 	pa_quiz_dispose(&quiz);
 }

@@ -1,6 +1,8 @@
 /* common/jsonpos: line and column of a value found by its path. */
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -154,6 +156,23 @@ static void test_jsonpos__context_resumes_in_any_order(void **state)
 			assert_int_equal(c1, c2);
 			assert_int_equal(l1, order[k] + 2);
 		}
+	}
+	/* Any order at all, forwards and backwards, keys and values. */
+	srand(7);
+	for (int k = 0; k < 20000; k++) {
+		size_t qi = (size_t)rand() % 310, item = (size_t)rand() % 4;
+		bool key = rand() % 2;
+		pa_jsonpos_step path[] = { { "questions", 0 }, { NULL, qi }, { rand() % 5 ? "items" : "id", 0 },
+					   { NULL, item }, { "x", 0 } };
+		size_t depth = (size_t)rand() % 6;
+		unsigned l1, c1, l2, c2;
+		int rc1 = pa_jsonpos_locate(&jp, &l1, &c1, path, depth, key);
+		int rc2 = pa_jsonpos_find(&l2, &c2, text.ptr, text.len, path, depth, key);
+
+		if (rc1 != rc2 || l1 != l2 || c1 != c2) fprintf(stderr, "k=%d qi=%zu item=%zu key=%d depth=%zu sub=%s: %d %u:%u vs %d %u:%u\n", k, qi, item, key, depth, path[2].key, rc1, l1, c1, rc2, l2, c2);
+		assert_int_equal(rc1, rc2);
+		assert_int_equal(l1, l2);
+		assert_int_equal(c1, c2);
 	}
 	pa_jsonpos_dispose(&jp);
 	pa_buf_dispose(&text);
