@@ -194,12 +194,14 @@ static void test_quiz_json__unknown_keys_are_warnings(void **state)
 	parse_ok(&quiz,
 		 "{\"questions\": [\n"
 		 "  {\"type\": \"truefalse\", \"text\": \"a\", \"answer\": true, \"shufle\": true,\n"
-		 "   \"choices\": []}\n"
+		 "   \"choices\": [], \"shuffle\": true}\n"
 		 "], \"version\": 2}", &diag);
-	assert_int_equal(diag.warnings, 3);
+	assert_int_equal(diag.warnings, 4);
 	expect(&diag, PA_DIAG_WARNING, "question 'q1': unknown key \"shufle\" in a question", 2, 54);
+	expect(&diag, PA_DIAG_WARNING, "unknown key \"shuffle\" in a question (ignored)", 3, 19);
 	expect(&diag, PA_DIAG_WARNING, "unknown key \"choices\" in a question", 3, 4);
 	expect(&diag, PA_DIAG_WARNING, "unknown key \"version\" in the question file", 4, 4);
+	assert_false(quiz.questions[0].shuffle);
 	pa_quiz_dispose(&quiz);
 	pa_diag_dispose(&diag);
 }
