@@ -500,8 +500,11 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 	check_keys(c, q, obj, base, allowed, "a question");
 	get_string(c, q, obj, base, "text", true, &q->text);
 	get_number(c, q, obj, base, "weight", &q->weight, NULL);
-	get_bool(c, q, obj, base, "shuffle", &q->shuffle);
-	get_bool(c, q, obj, base, "caseSensitive", &q->case_sensitive);
+	/* A key that does not apply was warned about above, and is ignored. */
+	if (q->type == PA_Q_CHOICE || q->type == PA_Q_MULTIPLE || q->type == PA_Q_MATCHING)
+		get_bool(c, q, obj, base, "shuffle", &q->shuffle);
+	if (q->type == PA_Q_SHORT)
+		get_bool(c, q, obj, base, "caseSensitive", &q->case_sensitive);
 	parse_feedback(c, q, obj, base);
 	if ((v = json_object_get(obj, "format"))) {
 		jpath at = at_key(base, "format");

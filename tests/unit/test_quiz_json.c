@@ -194,12 +194,14 @@ static void test_quiz_json__unknown_keys_are_warnings(void **state)
 	parse_ok(&quiz,
 		 "{\"questions\": [\n"
 		 "  {\"type\": \"truefalse\", \"text\": \"a\", \"answer\": true, \"shufle\": true,\n"
-		 "   \"choices\": []}\n"
+		 "   \"choices\": [], \"shuffle\": true}\n"
 		 "], \"version\": 2}", &diag);
-	assert_int_equal(diag.warnings, 3);
+	assert_int_equal(diag.warnings, 4);
 	expect(&diag, PA_DIAG_WARNING, "question 'q1': unknown key \"shufle\" in a question", 2, 54);
+	expect(&diag, PA_DIAG_WARNING, "unknown key \"shuffle\" in a question (ignored)", 3, 19);
 	expect(&diag, PA_DIAG_WARNING, "unknown key \"choices\" in a question", 3, 4);
 	expect(&diag, PA_DIAG_WARNING, "unknown key \"version\" in the question file", 4, 4);
+	assert_false(quiz.questions[0].shuffle);
 	pa_quiz_dispose(&quiz);
 	pa_diag_dispose(&diag);
 }
@@ -342,6 +344,21 @@ static void test_quiz_json__limits(void **state)
 	pa_buf_puts(&text, "]}]}");
 	parse_fails(pa_buf_cstr(&text), "more than 1000 entries in \"items\"", 1, 59);
 	pa_buf_dispose(&text);
+	{
+		char *big = malloc(PA_QUIZ_MAX_BYTES + 1);
+		pa_diag diag;
+		pa_quiz quiz;
+
+		assert_non_null(big);
+		memset(big, ' ', PA_QUIZ_MAX_BYTES + 1);
+		pa_diag_init(&diag);
+		assert_int_equal(pa_quiz_parse_json(&quiz, big, PA_QUIZ_MAX_BYTES + 1, "q.json", &diag), PA_EINVALID);
+		assert_int_equal(pa_quiz_parse_gift(&quiz, big, PA_QUIZ_MAX_BYTES + 1, "q.json", &diag), PA_EINVALID);
+		assert_int_equal(diag.errors, 2);
+		expect(&diag, PA_DIAG_ERROR, "the question file is larger than 16 MiB", 0, 0);
+		pa_diag_dispose(&diag);
+		free(big);
+	}
 }
 
 static void test_quiz_json__translation_of_json_and_gift(void **state)
