@@ -793,10 +793,18 @@ static void load_quizzes(cctx *c, pa_unit *u, const cpath *at)
 			pa_quiz_check_translation(&u->quizzes[0], &u->quizzes[i], c->diag);
 	}
 	if (u->graded) {
+		const pa_quiz *quiz = &u->quizzes[0];
 		bool scored = false;
 
-		for (size_t i = 0; i < u->quizzes[0].count; i++)
-			scored = scored || pa_question_is_scored(&u->quizzes[0].questions[i]);
+		for (size_t i = 0; i < quiz->count; i++) {
+			const pa_question *q = &quiz->questions[i];
+
+			scored = scored || pa_question_is_scored(q);
+			if ((q->type == PA_Q_CHOICE || q->type == PA_Q_MULTIPLE) && !pa_question_is_scored(q))
+				pa_diag_add(c->diag, PA_DIAG_ERROR, quiz->file, q->line, q->col,
+					    "question '%s' has no right answer: a graded assessment needs one "
+					    "(only a survey, graded: false, may ask without one)", q->id);
+		}
 		if (!scored)
 			error_at(c, at, "the assessment has no scored question: set graded: false for a survey");
 	}

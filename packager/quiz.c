@@ -30,6 +30,14 @@ const char *pa_question_type_name(pa_question_type type)
 
 bool pa_question_is_scored(const pa_question *q)
 {
+	if (q->type == PA_Q_CHOICE || q->type == PA_Q_MULTIPLE) {
+		/* A choice with no right answer is a survey question. */
+		for (size_t i = 0; i < q->answer_count; i++) {
+			if (q->answers[i].correct)
+				return true;
+		}
+		return false;
+	}
 	return q->type != PA_Q_LIKERT && q->type != PA_Q_TEXT;
 }
 
@@ -181,15 +189,15 @@ static void check_choices(const pa_quiz *quiz, const pa_question *q, pa_diag *di
 			sum += a->credit;
 		}
 	}
+	/* No right answer at all makes a survey question (unscored); the
+	 * course loader refuses it in a graded assessment. */
 	if (q->type == PA_Q_CHOICE) {
-		if (right != 1)
-			QERR(q, "a single-choice question needs exactly one right answer, not %zu "
+		if (right > 1)
+			QERR(q, "a single-choice question has one right answer (or none in a survey), not %zu "
 			     "(for several, make it a multiple-response question)", right);
 		return;
 	}
-	if (right == 0)
-		QERR(q, "a multiple-response question needs at least one right answer");
-	else if (fabs(sum - 1.0) > CREDIT_EPSILON)
+	if (right > 0 && fabs(sum - 1.0) > CREDIT_EPSILON)
 		QERR(q, "the credits of the right answers add up to %g%%, not 100%%", sum * 100);
 }
 

@@ -738,7 +738,7 @@
 			var c = credit(q, r), given = answered(q, r);
 			var result1 = !q.scored ? 'neutral' : c >= 1 ? 'correct' : c <= 0 ? 'incorrect' : trimNumber(c, 4);
 			var latency = Math.max(0, (quiz.lt[q.id] || now) - quiz.start);
-			var patterns = correctPatterns(q);
+			var patterns = q.scored ? correctPatterns(q) : [];
 			lms.set(base + 'id', q.id, true);
 			lms.set(base + 'type', v4 ? TYPES_2004[q.type] : TYPES_12[q.type]);
 			lms.set(base + 'objectives.0.id', objective);

@@ -54,11 +54,11 @@ async function answerRight(frame) {
     const base = '#pa-q-' + q.id.replace(/[^A-Za-z0-9_-]/g, '_');
     const right = q.answers.map((a, i) => (a.correct || a.credit > 0 ? i : -1)).filter((i) => i >= 0);
     switch (q.type) {
-      case 'choice':
-        await frame.locator(`${base}-${q.answers.findIndex((a) => a.correct || a.credit >= 1)}`).check();
+      case 'choice': // a survey's choice has no right answer: any will do
+        await frame.locator(`${base}-${Math.max(0, q.answers.findIndex((a) => a.correct || a.credit >= 1))}`).check();
         break;
       case 'multiple':
-        for (const i of right) await frame.locator(`${base}-${i}`).check();
+        for (const i of right.length ? right : [0, 1]) await frame.locator(`${base}-${i}`).check();
         break;
       case 'truefalse':
         await frame.locator(`${base}-${q.answer ? 0 : 1}`).check();

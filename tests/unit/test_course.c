@@ -542,6 +542,29 @@ static void test_course__surveys(void **state)
 	expect(&diag, PA_DIAG_WARNING, "course.json", "\"passingScore\" is ignored", 4, 19);
 	pa_course_free(c);
 	pa_diag_dispose(&diag);
+
+	/* A choice without a right answer asks a survey question: fine in a
+	 * survey, an error (at the question) in a graded assessment. */
+	pa_test_write(dir, "mixed.json", "{\"questions\": [\n"
+		      "{\"id\": \"q\", \"type\": \"truefalse\", \"text\": \"T?\", \"answer\": true},\n"
+		      "{\"id\": \"role\", \"type\": \"choice\", \"text\": \"Role?\",\n"
+		      " \"choices\": [{\"text\": \"Mayor\"}, {\"text\": \"Clerk\"}]}]}");
+	json = with_units("{\"id\": \"s\", \"type\": \"assessment\", \"title\": \"S\", \"questions\": \"mixed.json\"}");
+	pa_test_write(dir, "course.json", json);
+	free(json);
+	pa_diag_init(&diag);
+	assert_int_equal(pa_course_load(&c, dir, &diag), PA_EINVALID);
+	expect(&diag, PA_DIAG_ERROR, "mixed.json", "question 'role' has no right answer", 3, 1);
+	pa_diag_dispose(&diag);
+	json = with_units("{\"id\": \"s\", \"type\": \"assessment\", \"title\": \"S\", \"questions\": \"mixed.json\",\n"
+			  " \"graded\": false}");
+	pa_test_write(dir, "course.json", json);
+	free(json);
+	pa_diag_init(&diag);
+	c = load_ok(dir, &diag);
+	assert_false(pa_question_is_scored(&c->modules[0].units[0].quizzes[0].questions[1]));
+	pa_course_free(c);
+	pa_diag_dispose(&diag);
 	free(dir);
 }
 

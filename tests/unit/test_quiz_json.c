@@ -248,9 +248,7 @@ static void test_quiz_json__type_rules(void **state)
 	(void)state;
 	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\",\n"
 		    " \"choices\": [{\"text\": \"x\", \"correct\": true}, {\"text\": \"y\", \"correct\": true}]}]}",
-		    "exactly one right answer, not 2", 1, 16);
-	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\",\n"
-		    " \"choices\": [{\"text\": \"x\"}, {\"text\": \"y\"}]}]}", "exactly one right answer, not 0", 1, 16);
+		    "one right answer (or none in a survey), not 2", 1, 16);
 	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\",\n"
 		    " \"choices\": [{\"text\": \"x\", \"correct\": true}]}]}", "at least two choices", 1, 16);
 	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\",\n"
@@ -262,8 +260,6 @@ static void test_quiz_json__type_rules(void **state)
 	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\", \"choices\": 3}]}",
 		    "\"choices\" must be an array", 1, 59);
 	parse_fails("{\"questions\": [{\"type\": \"choice\", \"text\": \"a\"}]}", "\"choices\" is missing", 1, 16);
-	parse_fails("{\"questions\": [{\"type\": \"multiple\", \"text\": \"a\",\n"
-		    " \"choices\": [{\"text\": \"x\"}, {\"text\": \"y\"}]}]}", "at least one right answer", 1, 16);
 	parse_fails("{\"questions\": [{\"type\": \"multiple\", \"text\": \"a\",\n"
 		    " \"choices\": [{\"text\": \"x\", \"credit\": 50}, {\"text\": \"y\", \"credit\": 40}]}]}",
 		    "add up to 90%, not 100%", 1, 16);
@@ -312,6 +308,28 @@ static void test_quiz_json__type_rules(void **state)
 		    "\"items\" holds strings", 1, 65);
 	parse_fails("{\"questions\": [{\"type\": \"likert\", \"text\": \"a\", \"scale\": [\"x\"]}]}",
 		    "at least two scale labels", 1, 16);
+}
+
+static void test_quiz_json__choices_without_a_right_answer_are_survey_questions(void **state)
+{
+	pa_quiz quiz;
+	pa_diag diag;
+
+	(void)state;
+	pa_diag_init(&diag);
+	parse_ok(&quiz, "{\"questions\": [\n"
+		 " {\"id\": \"role\", \"type\": \"choice\", \"text\": \"Your role?\",\n"
+		 "  \"choices\": [{\"text\": \"Elected official\"}, {\"text\": \"Civil servant\"}]},\n"
+		 " {\"id\": \"topics\", \"type\": \"multiple\", \"text\": \"Topics?\",\n"
+		 "  \"choices\": [{\"text\": \"Law\"}, {\"text\": \"Health\"}, {\"text\": \"Housing\"}]},\n"
+		 " {\"id\": \"q\", \"type\": \"choice\", \"text\": \"Scored?\",\n"
+		 "  \"choices\": [{\"text\": \"Yes\", \"correct\": true}, {\"text\": \"No\"}]}]}", &diag);
+	assert_int_equal(quiz.count, 3);
+	assert_false(pa_question_is_scored(&quiz.questions[0]));
+	assert_false(pa_question_is_scored(&quiz.questions[1]));
+	assert_true(pa_question_is_scored(&quiz.questions[2]));
+	pa_quiz_dispose(&quiz);
+	pa_diag_dispose(&diag);
 }
 
 static void test_quiz_json__long_patterns_are_refused(void **state)
@@ -396,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_quiz_json__syntax_errors),
 		cmocka_unit_test(test_quiz_json__field_errors_at_line_and_column),
 		cmocka_unit_test(test_quiz_json__type_rules),
+		cmocka_unit_test(test_quiz_json__choices_without_a_right_answer_are_survey_questions),
 		cmocka_unit_test(test_quiz_json__long_patterns_are_refused),
 		cmocka_unit_test(test_quiz_json__limits),
 		cmocka_unit_test(test_quiz_json__translation_of_json_and_gift),
