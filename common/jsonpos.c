@@ -374,3 +374,27 @@ int pa_jsonpos_find(unsigned *line, unsigned *col, const char *text, size_t len,
 	pa_jsonpos_dispose(&jp);
 	return rc;
 }
+
+pa_jsonpath pa_jsonpath_key(const pa_jsonpath *base, const char *key)
+{
+	pa_jsonpath p = *base;
+
+	if (p.n < PA_JSONPATH_MAX_DEPTH) {
+		p.s[p.n].key = key;
+		p.s[p.n].index = 0;
+		p.n++;
+	}
+	return p;
+}
+
+pa_jsonpath pa_jsonpath_index(const pa_jsonpath *base, size_t index)
+{
+	pa_jsonpath p = *base;
+
+	if (p.n < PA_JSONPATH_MAX_DEPTH) {
+		p.s[p.n].key = NULL;
+		p.s[p.n].index = index;
+		p.n++;
+	}
+	return p;
+}

@@ -18,6 +18,18 @@ typedef struct pa_jsonpos_step {
 
 #define PA_JSONPOS_MAX_DEPTH 16
 
+/* A path into a document, built step by step as a parser descends. */
+#define PA_JSONPATH_MAX_DEPTH 8
+
+typedef struct pa_jsonpath {
+	pa_jsonpos_step s[PA_JSONPATH_MAX_DEPTH];
+	size_t n;
+} pa_jsonpath;
+
+/* base extended by one member or element (a path at the maximum depth stays as it is). */
+pa_jsonpath pa_jsonpath_key(const pa_jsonpath *base, const char *key);
+pa_jsonpath pa_jsonpath_index(const pa_jsonpath *base, size_t index);
+
 /*
  * A text being searched. It remembers the last path found and the last
  * position counted, so that lookups made in document order (one per

@@ -22,15 +22,10 @@
 #include "common/util.h"
 
 #define COURSE_FILE "course.json"
-#define MAX_DEPTH 8
 #define MAX_IDENTIFIER 64
 #define MAX_LANG_TAG 35
 #define MAX_SHORT_STRING 200
 
-typedef struct cpath {
-	pa_jsonpos_step s[MAX_DEPTH];
-	size_t n;
-} cpath;
 
 typedef struct cctx {
 	const char *text;
@@ -273,32 +268,9 @@ void pa_course_free(pa_course *course)
 
 /* ---- paths and diagnostics ---- */
 
-static cpath at_key(const cpath *base, const char *key)
-{
-	cpath p = *base;
-
-	if (p.n < MAX_DEPTH) {
-		p.s[p.n].key = key;
-		p.s[p.n].index = 0;
-		p.n++;
-	}
-	return p;
-}
-
-static cpath at_index(const cpath *base, size_t index)
-{
-	cpath p = *base;
-
-	if (p.n < MAX_DEPTH) {
-		p.s[p.n].key = NULL;
-		p.s[p.n].index = index;
-		p.n++;
-	}
-	return p;
-}
 
 /* "modules[0].units[1].title" */
-static void path_render(pa_buf *out, const cpath *p, size_t n)
+static void path_render(pa_buf *out, const pa_jsonpath *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (p->s[i].key)
@@ -308,11 +280,11 @@ static void path_render(pa_buf *out, const cpath *p, size_t n)
 	}
 }
 
-static void vreport(cctx *c, pa_diag_severity sev, const cpath *at, bool key, size_t prefix,
+static void vreport(cctx *c, pa_diag_severity sev, const pa_jsonpath *at, bool key, size_t prefix,
 		    const char *fmt, va_list ap) PA_PRINTF(6, 0);
 
 /* A diagnostic at the value (or key) of at, prefixed by the first prefix steps of at. */
-static void vreport(cctx *c, pa_diag_severity sev, const cpath *at, bool key, size_t prefix,
+static void vreport(cctx *c, pa_diag_severity sev, const pa_jsonpath *at, bool key, size_t prefix,
 		    const char *fmt, va_list ap)
 {
 	pa_buf msg = PA_BUF_INIT;
@@ -331,12 +303,12 @@ static void vreport(cctx *c, pa_diag_severity sev, const cpath *at, bool key, si
 	pa_buf_dispose(&msg);
 }
 
-static void error_at(cctx *c, const cpath *at, const char *fmt, ...) PA_PRINTF(3, 4);
-static void missing(cctx *c, const cpath *obj, const char *key);
-static void warn_key(cctx *c, const cpath *obj, const char *key, const char *fmt, ...) PA_PRINTF(4, 5);
+static void error_at(cctx *c, const pa_jsonpath *at, const char *fmt, ...) PA_PRINTF(3, 4);
+static void missing(cctx *c, const pa_jsonpath *obj, const char *key);
+static void warn_key(cctx *c, const pa_jsonpath *obj, const char *key, const char *fmt, ...) PA_PRINTF(4, 5);
 
 /* An error about the value at: "path: message". */
-static void error_at(cctx *c, const cpath *at, const char *fmt, ...)
+static void error_at(cctx *c, const pa_jsonpath *at, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -346,15 +318,15 @@ static void error_at(cctx *c, const cpath *at, const char *fmt, ...)
 }
 
 /* A required member is absent: point at the object holding it. */
-static void missing(cctx *c, const cpath *obj, const char *key)
+static void missing(cctx *c, const pa_jsonpath *obj, const char *key)
 {
 	error_at(c, obj, "\"%s\" is missing", key);
 }
 
 /* A warning about a member's key ("path: unknown key ..."). */
-static void warn_key(cctx *c, const cpath *obj, const char *key, const char *fmt, ...)
+static void warn_key(cctx *c, const pa_jsonpath *obj, const char *key, const char *fmt, ...)
 {
-	cpath at = at_key(obj, key);
+	pa_jsonpath at = pa_jsonpath_key(obj, key);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -362,11 +334,11 @@ static void warn_key(cctx *c, const cpath *obj, const char *key, const char *fmt
 	va_end(ap);
 }
 
-static void key_error(cctx *c, const cpath *obj, const char *key, const char *fmt, ...) PA_PRINTF(4, 5);
+static void key_error(cctx *c, const pa_jsonpath *obj, const char *key, const char *fmt, ...) PA_PRINTF(4, 5);
 
-static void key_error(cctx *c, const cpath *obj, const char *key, const char *fmt, ...)
+static void key_error(cctx *c, const pa_jsonpath *obj, const char *key, const char *fmt, ...)
 {
-	cpath at = at_key(obj, key);
+	pa_jsonpath at = pa_jsonpath_key(obj, key);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -412,7 +384,7 @@ static bool in_list(const char *const *list, const char *key)
 }
 
 /* Unknown members are warnings: a misspelt key would otherwise be dropped in silence. */
-static void check_keys(cctx *c, json_t *obj, const cpath *at, const char *const *allowed,
+static void check_keys(cctx *c, json_t *obj, const pa_jsonpath *at, const char *const *allowed,
 		       const char *const *elsewhere, const char *what)
 {
 	const char *key, *best;
@@ -455,10 +427,10 @@ static char *dup_or_oom(cctx *c, const char *s)
 }
 
 /* A string member; NULL when absent or wrong (reported). */
-static const char *get_string(cctx *c, json_t *obj, const cpath *at, const char *key, bool required)
+static const char *get_string(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key, bool required)
 {
 	json_t *v = json_object_get(obj, key);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 
 	if (!v) {
 		if (required)
@@ -476,11 +448,11 @@ static const char *get_string(cctx *c, json_t *obj, const cpath *at, const char 
 	return json_string_value(v);
 }
 
-static void get_percent_or_count(cctx *c, json_t *obj, const cpath *at, const char *key,
+static void get_percent_or_count(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key,
 				 int *out, const char *what)
 {
 	json_t *v = json_object_get(obj, key);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 
 	if (!v)
 		return;
@@ -491,10 +463,10 @@ static void get_percent_or_count(cctx *c, json_t *obj, const cpath *at, const ch
 	*out = (int)json_integer_value(v);
 }
 
-static void get_bool(cctx *c, json_t *obj, const cpath *at, const char *key, bool *out)
+static void get_bool(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 
 	if (!v)
 		return;
@@ -505,10 +477,10 @@ static void get_bool(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 	*out = json_is_true(v);
 }
 
-static char *get_duration(cctx *c, json_t *obj, const cpath *at, const char *key)
+static char *get_duration(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key)
 {
 	const char *s = get_string(c, obj, at, key, false);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 	double seconds;
 
 	if (!s)
@@ -540,7 +512,7 @@ static const char *default_lang(const cctx *c)
  * Check the keys of a {lang: value} object: every key a course language,
  * the default language present. Returns false when unusable.
  */
-static bool check_lang_object(cctx *c, json_t *obj, const cpath *at)
+static bool check_lang_object(cctx *c, json_t *obj, const pa_jsonpath *at)
 {
 	const char *key;
 	json_t *v;
@@ -588,11 +560,11 @@ static json_t *lang_member(json_t *obj, const char *lang, const char **key_out)
 }
 
 /* A text: a string, or {lang: string}. */
-static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, bool required,
+static void get_text(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key, bool required,
 		     pa_lstring *out)
 {
 	json_t *v = json_object_get(obj, key);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 
 	if (!v) {
 		if (required)
@@ -616,7 +588,7 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 	for (size_t i = 0; i < c->course->language_count; i++) {
 		const char *k = NULL;
 		json_t *t = lang_member(v, c->course->languages[i], &k);
-		cpath tp = at_key(&vp, k);
+		pa_jsonpath tp = pa_jsonpath_key(&vp, k);
 
 		if (!t)
 			continue;
@@ -632,7 +604,7 @@ static void get_text(cctx *c, json_t *obj, const cpath *at, const char *key, boo
 /* ---- files ---- */
 
 /* rel (normalised) names a regular file inside the course folder, reached without links. */
-static bool check_file(cctx *c, const cpath *at, const char *rel)
+static bool check_file(cctx *c, const pa_jsonpath *at, const char *rel)
 {
 	pa_buf full = PA_BUF_INIT;
 	struct stat st;
@@ -688,7 +660,7 @@ static bool has_extension(const char *path, const char *const *exts)
 }
 
 /* One path of source/questions: normalised, inside the course, the right kind, existing. */
-static void add_path(cctx *c, const cpath *at, json_t *v, const char *lang,
+static void add_path(cctx *c, const pa_jsonpath *at, json_t *v, const char *lang,
 		     const char *const *exts, const char *kind, pa_lstring *out)
 {
 	pa_buf norm = PA_BUF_INIT;
@@ -719,11 +691,11 @@ done:
 }
 
 /* source or questions: a path, or {lang: path}. */
-static void get_paths(cctx *c, json_t *obj, const cpath *at, const char *key,
+static void get_paths(cctx *c, json_t *obj, const pa_jsonpath *at, const char *key,
 		      const char *const *exts, const char *kind, pa_lstring *out)
 {
 	json_t *v = json_object_get(obj, key);
-	cpath vp = at_key(at, key);
+	pa_jsonpath vp = pa_jsonpath_key(at, key);
 
 	if (!v) {
 		missing(c, at, key);
@@ -738,7 +710,7 @@ static void get_paths(cctx *c, json_t *obj, const cpath *at, const char *key,
 	for (size_t i = 0; i < c->course->language_count; i++) {
 		const char *k = NULL;
 		json_t *p = lang_member(v, c->course->languages[i], &k);
-		cpath pp = at_key(&vp, k);
+		pa_jsonpath pp = pa_jsonpath_key(&vp, k);
 
 		if (p)
 			add_path(c, &pp, p, c->course->languages[i], exts, kind, out);
@@ -755,7 +727,7 @@ static const char *quiz_path(const pa_unit *u, const char *lang)
 	return u->questions.count ? u->questions.items[0].text : NULL;
 }
 
-static void load_quizzes(cctx *c, pa_unit *u, const cpath *at)
+static void load_quizzes(cctx *c, pa_unit *u, const pa_jsonpath *at)
 {
 	pa_course *course = c->course;
 	bool all_loaded = true;
@@ -815,10 +787,10 @@ static void load_quizzes(cctx *c, pa_unit *u, const cpath *at)
 static const char *const lesson_exts[] = { ".md", ".markdown", ".html", ".htm", NULL };
 static const char *const quiz_exts[] = { ".gift", ".json", NULL };
 
-static void get_id(cctx *c, json_t *obj, const cpath *at, char **out, const char *what)
+static void get_id(cctx *c, json_t *obj, const pa_jsonpath *at, char **out, const char *what)
 {
 	const char *id = get_string(c, obj, at, "id", true);
-	cpath vp = at_key(at, "id");
+	pa_jsonpath vp = pa_jsonpath_key(at, "id");
 
 	if (!id)
 		return;
@@ -838,10 +810,10 @@ static void get_id(cctx *c, json_t *obj, const cpath *at, char **out, const char
 	*out = dup_or_oom(c, id);
 }
 
-static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
+static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const pa_jsonpath *at)
 {
 	const char *type;
-	cpath tp = at_key(at, "type");
+	pa_jsonpath tp = pa_jsonpath_key(at, "type");
 	bool has_score;
 	unsigned col;
 	size_t errors;
@@ -887,10 +859,10 @@ static void parse_unit(cctx *c, pa_unit *u, json_t *obj, const cpath *at)
 		load_quizzes(c, u, at);
 }
 
-static void parse_module(cctx *c, pa_module *m, json_t *obj, const cpath *at)
+static void parse_module(cctx *c, pa_module *m, json_t *obj, const pa_jsonpath *at)
 {
 	json_t *units, *v;
-	cpath up = at_key(at, "units");
+	pa_jsonpath up = pa_jsonpath_key(at, "units");
 	unsigned col;
 	size_t i;
 
@@ -923,7 +895,7 @@ static void parse_module(cctx *c, pa_module *m, json_t *obj, const cpath *at)
 		return;
 	}
 	json_array_foreach(units, i, v) {
-		cpath at_u = at_index(&up, i);
+		pa_jsonpath at_u = pa_jsonpath_index(&up, i);
 
 		m->unit_count = i + 1;
 		parse_unit(c, &m->units[i], v, &at_u);
@@ -960,7 +932,7 @@ static bool lang_tag_ok(const char *s)
 
 static void parse_languages(cctx *c, json_t *doc)
 {
-	cpath root = { .n = 0 }, lp = at_key(&root, "languages");
+	pa_jsonpath root = { .n = 0 }, lp = pa_jsonpath_key(&root, "languages");
 	json_t *arr = json_object_get(doc, "languages"), *v;
 	pa_course *course = c->course;
 	size_t i;
@@ -982,7 +954,7 @@ static void parse_languages(cctx *c, json_t *doc)
 		return;
 	}
 	json_array_foreach(arr, i, v) {
-		cpath at = at_index(&lp, i);
+		pa_jsonpath at = pa_jsonpath_index(&lp, i);
 		const char *tag = json_string_value(v);
 
 		if (!tag || !lang_tag_ok(tag)) {
@@ -1021,7 +993,7 @@ static bool date_ok(const char *s)
 	return y >= 1980 && y <= 2107;
 }
 
-static bool string_list(cctx *c, json_t *arr, const cpath *at, char ***out, size_t *count)
+static bool string_list(cctx *c, json_t *arr, const pa_jsonpath *at, char ***out, size_t *count)
 {
 	json_t *v;
 	size_t i;
@@ -1039,7 +1011,7 @@ static bool string_list(cctx *c, json_t *arr, const cpath *at, char ***out, size
 		return false;
 	}
 	json_array_foreach(arr, i, v) {
-		cpath ip = at_index(at, i);
+		pa_jsonpath ip = pa_jsonpath_index(at, i);
 
 		if (!json_is_string(v)) {
 			error_at(c, &ip, "must be a string");
@@ -1054,7 +1026,7 @@ static bool string_list(cctx *c, json_t *arr, const cpath *at, char ***out, size
 
 static void parse_keywords(cctx *c, json_t *doc)
 {
-	cpath root = { .n = 0 }, kp = at_key(&root, "keywords");
+	pa_jsonpath root = { .n = 0 }, kp = pa_jsonpath_key(&root, "keywords");
 	json_t *v = json_object_get(doc, "keywords");
 	pa_course *course = c->course;
 
@@ -1079,7 +1051,7 @@ static void parse_keywords(cctx *c, json_t *doc)
 	for (size_t i = 0; i < course->language_count; i++) {
 		const char *k = NULL;
 		json_t *list = lang_member(v, course->languages[i], &k);
-		cpath lp = at_key(&kp, k);
+		pa_jsonpath lp = pa_jsonpath_key(&kp, k);
 		pa_lstrlist *l;
 
 		if (!list)
@@ -1096,7 +1068,7 @@ static void parse_keywords(cctx *c, json_t *doc)
 
 static void parse_course(cctx *c, json_t *doc)
 {
-	cpath root = { .n = 0 }, mp = at_key(&root, "modules");
+	pa_jsonpath root = { .n = 0 }, mp = pa_jsonpath_key(&root, "modules");
 	pa_course *course = c->course;
 	const char *s;
 	json_t *v, *modules;
@@ -1106,7 +1078,7 @@ static void parse_course(cctx *c, json_t *doc)
 	parse_languages(c, doc);
 	get_id(c, doc, &root, &course->id, NULL);
 	if ((s = get_string(c, doc, &root, "version", true))) {
-		cpath vp = at_key(&root, "version");
+		pa_jsonpath vp = pa_jsonpath_key(&root, "version");
 
 		if (strlen(s) > MAX_SHORT_STRING)
 			error_at(c, &vp, "is longer than %d characters", MAX_SHORT_STRING);
@@ -1114,7 +1086,7 @@ static void parse_course(cctx *c, json_t *doc)
 			course->version = dup_or_oom(c, s);
 	}
 	if ((s = get_string(c, doc, &root, "date", false))) {
-		cpath vp = at_key(&root, "date");
+		pa_jsonpath vp = pa_jsonpath_key(&root, "date");
 
 		if (!date_ok(s))
 			error_at(c, &vp, "'%s' is not a date YYYY-MM-DD from 1980 to 2107", s);
@@ -1131,14 +1103,14 @@ static void parse_course(cctx *c, json_t *doc)
 	if ((s = get_string(c, doc, &root, "attribution", false)))
 		course->attribution = dup_or_oom(c, s);
 	if ((v = json_object_get(doc, "authors"))) {
-		cpath ap = at_key(&root, "authors");
+		pa_jsonpath ap = pa_jsonpath_key(&root, "authors");
 
 		string_list(c, v, &ap, &course->authors, &course->author_count);
 	}
 	get_percent_or_count(c, doc, &root, "passingScore", &course->passing_score, "a percentage");
 	get_percent_or_count(c, doc, &root, "attemptLimit", &course->attempt_limit, "0 for unlimited");
 	if ((s = get_string(c, doc, &root, "navigation", false))) {
-		cpath np = at_key(&root, "navigation");
+		pa_jsonpath np = pa_jsonpath_key(&root, "navigation");
 
 		if (strcmp(s, "free") == 0)
 			course->navigation = PA_NAV_FREE;
@@ -1169,7 +1141,7 @@ static void parse_course(cctx *c, json_t *doc)
 		return;
 	}
 	json_array_foreach(modules, i, v) {
-		cpath at = at_index(&mp, i);
+		pa_jsonpath at = pa_jsonpath_index(&mp, i);
 
 		course->module_count = i + 1;
 		parse_module(c, &course->modules[i], v, &at);

@@ -12,13 +12,7 @@
 #include "common/util.h"
 #include "packager/quiz_private.h"
 
-#define MAX_DEPTH 6
 
-/* A path into the document: questions[i].choices[j].text at most. */
-typedef struct jpath {
-	pa_jsonpos_step s[MAX_DEPTH];
-	size_t n;
-} jpath;
 
 typedef struct jq {
 	const char *text;
@@ -29,35 +23,12 @@ typedef struct jq {
 	int rc;
 } jq;
 
-static jpath at_key(const jpath *base, const char *key)
-{
-	jpath p = *base;
 
-	if (p.n < MAX_DEPTH) {
-		p.s[p.n].key = key;
-		p.s[p.n].index = 0;
-		p.n++;
-	}
-	return p;
-}
-
-static jpath at_index(const jpath *base, size_t index)
-{
-	jpath p = *base;
-
-	if (p.n < MAX_DEPTH) {
-		p.s[p.n].key = NULL;
-		p.s[p.n].index = index;
-		p.n++;
-	}
-	return p;
-}
-
-static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpath *at, bool key,
+static void report(jq *c, pa_diag_severity sev, const pa_question *q, const pa_jsonpath *at, bool key,
 		   const char *fmt, ...) PA_PRINTF(6, 7);
 
 /* Report at the value (or key) of at. */
-static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpath *at, bool key,
+static void report(jq *c, pa_diag_severity sev, const pa_question *q, const pa_jsonpath *at, bool key,
 		   const char *fmt, ...)
 {
 	unsigned l = 0, col = 0;
@@ -70,18 +41,18 @@ static void report(jq *c, pa_diag_severity sev, const pa_question *q, const jpat
 	va_end(ap);
 }
 
-static void where(jq *c, const jpath *at, unsigned *line, unsigned *col)
+static void where(jq *c, const pa_jsonpath *at, unsigned *line, unsigned *col)
 {
 	*line = *col = 0;
 	pa_jsonpos_locate(&c->pos, line, col, at->s, at->n, false);
 }
 
 /* A string member: required or not; *out NULL when absent. False on a problem. */
-static bool get_string(jq *c, const pa_question *q, json_t *obj, const jpath *base,
+static bool get_string(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base,
 		       const char *key, bool required, char **out)
 {
 	json_t *v = json_object_get(obj, key);
-	jpath at = at_key(base, key);
+	pa_jsonpath at = pa_jsonpath_key(base, key);
 
 	*out = NULL;
 	if (!v) {
@@ -100,11 +71,11 @@ static bool get_string(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	return true;
 }
 
-static bool get_bool(jq *c, const pa_question *q, json_t *obj, const jpath *base,
+static bool get_bool(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base,
 		     const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);
-	jpath at = at_key(base, key);
+	pa_jsonpath at = pa_jsonpath_key(base, key);
 
 	if (!v)
 		return true;
@@ -116,11 +87,11 @@ static bool get_bool(jq *c, const pa_question *q, json_t *obj, const jpath *base
 	return true;
 }
 
-static bool get_number(jq *c, const pa_question *q, json_t *obj, const jpath *base,
+static bool get_number(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base,
 		       const char *key, double *out, bool *present)
 {
 	json_t *v = json_object_get(obj, key);
-	jpath at = at_key(base, key);
+	pa_jsonpath at = pa_jsonpath_key(base, key);
 
 	if (present)
 		*present = v != NULL;
@@ -135,7 +106,7 @@ static bool get_number(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 }
 
 /* Warn about members not in allowed (a typo loses a setting silently otherwise). */
-static void check_keys(jq *c, const pa_question *q, json_t *obj, const jpath *base,
+static void check_keys(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base,
 		       const char *const *allowed, const char *what)
 {
 	const char *key;
@@ -147,7 +118,7 @@ static void check_keys(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 		for (size_t i = 0; allowed[i] && !known; i++)
 			known = strcmp(allowed[i], key) == 0;
 		if (!known) {
-			jpath at = at_key(base, key);
+			pa_jsonpath at = pa_jsonpath_key(base, key);
 
 			report(c, PA_DIAG_WARNING, q, &at, true,
 			       "unknown key \"%s\" in %s (ignored)", key, what);
@@ -155,10 +126,10 @@ static void check_keys(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	}
 }
 
-static json_t *get_array(jq *c, const pa_question *q, json_t *obj, const jpath *base, const char *key)
+static json_t *get_array(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
-	jpath at = at_key(base, key);
+	pa_jsonpath at = pa_jsonpath_key(base, key);
 
 	if (!v) {
 		report(c, PA_DIAG_ERROR, q, base, false, "\"%s\" is missing", key);
@@ -176,7 +147,7 @@ static json_t *get_array(jq *c, const pa_question *q, json_t *obj, const jpath *
 	return v;
 }
 
-static pa_answer *add_answer(jq *c, pa_question *q, const jpath *at)
+static pa_answer *add_answer(jq *c, pa_question *q, const pa_jsonpath *at)
 {
 	pa_answer *a = pa_question__add_answer(q);
 
@@ -189,11 +160,11 @@ static pa_answer *add_answer(jq *c, pa_question *q, const jpath *at)
 }
 
 /* credit: a percentage from -100 to 100, stored as a share. */
-static bool get_credit(jq *c, const pa_question *q, json_t *obj, const jpath *base,
+static bool get_credit(jq *c, const pa_question *q, json_t *obj, const pa_jsonpath *base,
 		       double *out, bool *present)
 {
 	double v = 0;
-	jpath at = at_key(base, "credit");
+	pa_jsonpath at = pa_jsonpath_key(base, "credit");
 
 	if (!get_number(c, q, obj, base, "credit", &v, present))
 		return false;
@@ -205,17 +176,17 @@ static bool get_credit(jq *c, const pa_question *q, json_t *obj, const jpath *ba
 	return true;
 }
 
-static void parse_choices(jq *c, pa_question *q, json_t *obj, const jpath *base)
+static void parse_choices(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base)
 {
 	static const char *const keys[] = { "text", "correct", "credit", "feedback", NULL };
-	jpath apath = at_key(base, "choices");
+	pa_jsonpath apath = pa_jsonpath_key(base, "choices");
 	json_t *arr = get_array(c, q, obj, base, "choices"), *v;
 	size_t i, credited = 0, right = 0;
 
 	if (!arr)
 		return;
 	json_array_foreach(arr, i, v) {
-		jpath at = at_index(&apath, i);
+		pa_jsonpath at = pa_jsonpath_index(&apath, i);
 		pa_answer *a;
 		bool has_credit = false;
 
@@ -266,17 +237,17 @@ static void parse_choices(jq *c, pa_question *q, json_t *obj, const jpath *base)
 	}
 }
 
-static void parse_short(jq *c, pa_question *q, json_t *obj, const jpath *base)
+static void parse_short(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base)
 {
 	static const char *const keys[] = { "text", "pattern", "credit", "feedback", NULL };
-	jpath apath = at_key(base, "answers");
+	pa_jsonpath apath = pa_jsonpath_key(base, "answers");
 	json_t *arr = get_array(c, q, obj, base, "answers"), *v;
 	size_t i;
 
 	if (!arr)
 		return;
 	json_array_foreach(arr, i, v) {
-		jpath at = at_index(&apath, i);
+		pa_jsonpath at = pa_jsonpath_index(&apath, i);
 		bool has_credit = false;
 		pa_answer *a;
 
@@ -302,12 +273,12 @@ static void parse_short(jq *c, pa_question *q, json_t *obj, const jpath *base)
 	}
 }
 
-static void parse_numeric(jq *c, pa_question *q, json_t *obj, const jpath *base)
+static void parse_numeric(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base)
 {
 	bool has_answer, has_tol, has_min, has_max;
 	pa_answer *a;
 	pa_buf spec = PA_BUF_INIT;
-	jpath at = at_key(base, "tolerance");
+	pa_jsonpath at = pa_jsonpath_key(base, "tolerance");
 
 	if (!get_number(c, q, obj, base, "answer", &q->number, &has_answer) ||
 	    !get_number(c, q, obj, base, "tolerance", &q->tolerance, &has_tol) ||
@@ -329,7 +300,7 @@ static void parse_numeric(jq *c, pa_question *q, json_t *obj, const jpath *base)
 		pa_buf_printf(&spec, "%.17g:%.17g", q->number, q->tolerance);
 	} else {
 		if (q->min > q->max) {
-			at = at_key(base, "min");
+			at = pa_jsonpath_key(base, "min");
 			report(c, PA_DIAG_ERROR, q, &at, false, "\"min\" is more than \"max\"");
 			return;
 		}
@@ -353,17 +324,17 @@ done:
 	pa_buf_dispose(&spec);
 }
 
-static void parse_pairs(jq *c, pa_question *q, json_t *obj, const jpath *base)
+static void parse_pairs(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base)
 {
 	static const char *const keys[] = { "left", "right", "feedback", NULL };
-	jpath apath = at_key(base, "pairs");
+	pa_jsonpath apath = pa_jsonpath_key(base, "pairs");
 	json_t *arr = get_array(c, q, obj, base, "pairs"), *v;
 	size_t i;
 
 	if (!arr)
 		return;
 	json_array_foreach(arr, i, v) {
-		jpath at = at_index(&apath, i);
+		pa_jsonpath at = pa_jsonpath_index(&apath, i);
 		pa_answer *a;
 
 		if (!json_is_object(v)) {
@@ -383,16 +354,16 @@ static void parse_pairs(jq *c, pa_question *q, json_t *obj, const jpath *base)
 }
 
 /* items (ordering) or scale (likert): an array of strings. */
-static void parse_strings(jq *c, pa_question *q, json_t *obj, const jpath *base, const char *key)
+static void parse_strings(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base, const char *key)
 {
-	jpath apath = at_key(base, key);
+	pa_jsonpath apath = pa_jsonpath_key(base, key);
 	json_t *arr = get_array(c, q, obj, base, key), *v;
 	size_t i;
 
 	if (!arr)
 		return;
 	json_array_foreach(arr, i, v) {
-		jpath at = at_index(&apath, i);
+		pa_jsonpath at = pa_jsonpath_index(&apath, i);
 		pa_answer *a;
 
 		if (!json_is_string(v)) {
@@ -407,11 +378,11 @@ static void parse_strings(jq *c, pa_question *q, json_t *obj, const jpath *base,
 	}
 }
 
-static void parse_feedback(jq *c, pa_question *q, json_t *obj, const jpath *base)
+static void parse_feedback(jq *c, pa_question *q, json_t *obj, const pa_jsonpath *base)
 {
 	static const char *const keys[] = { "correct", "incorrect", "general", NULL };
 	json_t *v = json_object_get(obj, "feedback");
-	jpath at = at_key(base, "feedback");
+	pa_jsonpath at = pa_jsonpath_key(base, "feedback");
 
 	if (!v)
 		return;
@@ -454,7 +425,7 @@ static const char *const *type_keys(pa_question_type type)
 	return none;
 }
 
-static void parse_question(jq *c, json_t *obj, const jpath *base)
+static void parse_question(jq *c, json_t *obj, const pa_jsonpath *base)
 {
 	static const char *const formats[] = { "markdown", "html", "plain" };
 	const char *allowed[PA_ARRAY_SIZE(common_keys) + 8];
@@ -486,7 +457,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 		}
 	}
 	if (!known) {
-		jpath at = at_key(base, "type");
+		pa_jsonpath at = pa_jsonpath_key(base, "type");
 
 		report(c, PA_DIAG_ERROR, q, &at, false, "\"type\" is one of choice, multiple, "
 		       "truefalse, short, numeric, matching, ordering, likert, text");
@@ -507,7 +478,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 		get_bool(c, q, obj, base, "caseSensitive", &q->case_sensitive);
 	parse_feedback(c, q, obj, base);
 	if ((v = json_object_get(obj, "format"))) {
-		jpath at = at_key(base, "format");
+		pa_jsonpath at = pa_jsonpath_key(base, "format");
 
 		known = false;
 		for (size_t i = 0; i < PA_ARRAY_SIZE(formats) && json_is_string(v); i++) {
@@ -528,7 +499,7 @@ static void parse_question(jq *c, json_t *obj, const jpath *base)
 	case PA_Q_TRUEFALSE:
 		v = json_object_get(obj, "answer");
 		if (!json_is_boolean(v)) {
-			jpath at = at_key(base, "answer");
+			pa_jsonpath at = pa_jsonpath_key(base, "answer");
 
 			report(c, PA_DIAG_ERROR, q, v ? &at : base, false,
 			       v ? "\"answer\" must be true or false" : "\"answer\" is missing");
@@ -559,7 +530,7 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 {
 	static const char *const root_keys[] = { "questions", NULL };
 	jq c = { text, len, out, diag, { 0 }, 0 };
-	jpath root = { .n = 0 }, qpath;
+	pa_jsonpath root = { .n = 0 }, qpath;
 	json_error_t err;
 	json_t *doc = NULL, *arr, *v;
 	size_t errors = diag->errors, i;
@@ -597,9 +568,9 @@ int pa_quiz_parse_json(pa_quiz *out, const char *text, size_t len, const char *d
 		       PA_QUIZ_MAX_QUESTIONS);
 		goto done;
 	}
-	qpath = at_key(&root, "questions");
+	qpath = pa_jsonpath_key(&root, "questions");
 	json_array_foreach(arr, i, v) {
-		jpath at = at_index(&qpath, i);
+		pa_jsonpath at = pa_jsonpath_index(&qpath, i);
 
 		parse_question(&c, v, &at);
 		if (c.rc) {
