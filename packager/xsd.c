@@ -249,6 +249,21 @@ static const char *find_start_tag(const char *p, const char *end, const char *qn
  * each start tag begins by scanning the source once, in document order,
  * and keep line and column in the element's _private field.
  */
+
+/* The node after node in document order: an element's children first,
+ * then siblings, then up; NULL at the end of the document. */
+static xmlNode *next_element_order(const xmlNode *node)
+{
+	if (node->type == XML_ELEMENT_NODE && node->children)
+		return node->children;
+	while (node && !node->next) {
+		node = node->parent;
+		if (node && node->type == XML_DOCUMENT_NODE)
+			return NULL;
+	}
+	return node ? node->next : NULL;
+}
+
 static void record_positions(xmlDoc *doc, const char *data, size_t len)
 {
 	const char *end = data + len, *pos = data, *line_start = data;
@@ -281,18 +296,7 @@ static void record_positions(xmlDoc *doc, const char *data, size_t len)
 			node->_private = (void *)((line << COL_BITS) | (col > COL_MAX ? COL_MAX : col));
 			pos = tag + 1;
 		}
-		/* Document order: children, then siblings, then up. */
-		if (node->type == XML_ELEMENT_NODE && node->children) {
-			node = node->children;
-			continue;
-		}
-		while (node && !node->next) {
-			node = node->parent;
-			if (node && node->type == XML_DOCUMENT_NODE)
-				node = NULL;
-		}
-		if (node)
-			node = node->next;
+		node = next_element_order(node);
 	}
 }
 
@@ -455,18 +459,8 @@ static void collect_ns(ns_use *uses, size_t *count, const xmlNode *node)
 			note_ns(uses, count, node->ns, node);
 			for (const xmlAttr *a = node->properties; a; a = a->next)
 				note_ns(uses, count, a->ns, node);
-			if (node->children) {
-				node = node->children;
-				continue;
-			}
 		}
-		while (node && !node->next) {
-			node = node->parent;
-			if (node && node->type == XML_DOCUMENT_NODE)
-				node = NULL;
-		}
-		if (node)
-			node = node->next;
+		node = next_element_order(node);
 	}
 }
 
