@@ -442,12 +442,27 @@ static void check_img(walk *w, xmlNodePtr img)
 	free(src);
 }
 
+/* The line number that starts text ("12:1-12:30", "12 -->"); 0 if none. */
+static long leading_line(const char *text)
+{
+	char digits[12];
+	size_t n = 0;
+	int64_t v;
+
+	while (n < sizeof(digits) - 1 && text[n] >= '0' && text[n] <= '9') {
+		digits[n] = text[n];
+		n++;
+	}
+	digits[n] = '\0';
+	return n && pa_parse_int64(&v, digits, 1, 10000000) == 0 ? (long)v : 0;
+}
+
 static void note_sourcepos(walk *w, xmlNodePtr node)
 {
 	char *pos = get_attr(node, "data-sourcepos");
 
 	if (pos) {
-		long l = strtol(pos, NULL, 10);
+		long l = leading_line(pos);
 
 		if (w->markdown && l > 0) {
 			w->anchor_src = (long)base_line(w->ctx) + l - 1;
@@ -463,8 +478,10 @@ static void visit(walk *w, xmlNodePtr node, int depth)
 	for (; node; node = node->next) {
 		if (node->type == XML_COMMENT_NODE && w->markdown && node->content &&
 		    pa_str_startswith((const char *)node->content, LINE_MARK)) {
-			long l = strtol((const char *)node->content + strlen(LINE_MARK), NULL, 10);
+			long l = leading_line((const char *)node->content + strlen(LINE_MARK));
 
+			if (l <= 0)
+				continue;
 			w->anchor_src = (long)base_line(w->ctx) + l - 1;
 			w->anchor_out = xmlGetLineNo(node);
 			continue;
