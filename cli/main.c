@@ -8,6 +8,8 @@
 static const pa_command commands[] = {
 	{ "pack", "build SCORM 1.2 or 2004 packages from a course folder", pa_cmd_pack, pa_cmd_pack_usage },
 	{ "validate", "check a SCORM package (zip or folder)", pa_cmd_validate, pa_cmd_validate_usage },
+	{ "import", "add a SCORM package (or a new version of one) to the data folder", pa_cmd_import, pa_cmd_import_usage },
+	{ "admin", "create, list and revoke admin tokens", pa_cmd_admin, pa_cmd_admin_usage },
 };
 
 static void usage(FILE *out)
