@@ -45,6 +45,9 @@ void pa_cli_settings_usage(FILE *out, const pa_config_key *keys, size_t count);
 /* Print "passerelle: <msg>" and the last error detail to stderr. */
 void pa_cli_fail(const char *what);
 
+/* True when --log-level came before the command (it then wins over log_level). */
+int pa_cli_log_level_given(void);
+
 /* True when argv asks for help (-h or --help). */
 int pa_cli_wants_help(int argc, char **argv);
 

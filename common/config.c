@@ -96,6 +96,21 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"content_max_age", PA_CONFIG_INT, 0, 31536000, "3600",
 		"PASSERELLE_CONTENT_MAX_AGE",
 		"seconds browsers may cache package content without asking again" },
+	[PA_CFG_CONTENT_SECURITY_POLICY] = {
+		"content_security_policy", PA_CONFIG_STRING, 0, 0,
+		"default-src 'self'; "
+		"script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+		"style-src 'self' 'unsafe-inline' https:; "
+		"img-src 'self' data: blob: https:; "
+		"media-src 'self' data: blob: https:; "
+		"font-src 'self' data: https:; "
+		"frame-src 'self' https:; "
+		"connect-src 'self'; "
+		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		"PASSERELLE_CONTENT_SECURITY_POLICY",
+		"the Content-Security-Policy of package content: authoring tools need inline scripts "
+		"and eval; content may embed media and fonts over https; nothing may frame it but "
+		"passerelle's own pages" },
 	[PA_CFG_LOG_LEVEL] = {
 		"log_level", PA_CONFIG_STRING, 0, 0, "info",
 		"PASSERELLE_LOG_LEVEL",
