@@ -581,6 +581,36 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	return upload_finish(r);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/* Percent-decoding of paths and arguments, in place, except "%00": a NUL
+ * would cut the path short and serve another file than the one named. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *in = s, *out = s;
+
+	(void)cls; (void)conn;
+	while (*in) {
+		int hi, lo;
+
+		if (in[0] == '%' && (hi = hexval(in[1])) >= 0 && (lo = hexval(in[2])) >= 0 && (hi || lo)) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	pa_buf line = PA_BUF_INIT;
@@ -676,6 +706,7 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)pa_config_int(cfg, PA_CFG_MAX_CONNECTIONS),
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)pa_config_int(cfg, PA_CFG_CONNECTION_TIMEOUT),
 				     MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
+				     MHD_OPTION_UNESCAPE_CALLBACK, unescape, s,
 				     MHD_OPTION_END);
 	if (!s->daemon) {
 		rc = pa_error_set(PA_EIO, "cannot listen on %s: %s", pa_config_string(cfg, PA_CFG_LISTEN),
