@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/fs.h"
@@ -728,6 +729,16 @@ uint16_t pa_server_port(const pa_server *server)
 	return server->port;
 }
 
+unsigned pa_server_inflight(pa_server *server)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&server->lock);
+	n = server->inflight;
+	pthread_mutex_unlock(&server->lock);
+	return n;
+}
+
 void pa_server_stop(pa_server *s)
 {
 	MHD_socket listen_fd = MHD_INVALID_SOCKET;
@@ -739,6 +750,12 @@ void pa_server_stop(pa_server *s)
 
 		/* No new connections; the ones open may finish what they asked. */
 		listen_fd = MHD_quiesce_daemon(s->daemon);
+		/* The kernel would still queue connections on the quiet socket
+		 * and leave them waiting: refuse them now, so a proxy retries
+		 * elsewhere. MHD's threads may still hold the descriptor, so it is
+		 * closed only after they stop. */
+		if (listen_fd != MHD_INVALID_SOCKET)
+			shutdown(listen_fd, SHUT_RDWR);
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += s->shutdown_timeout;
 		pthread_mutex_lock(&s->lock);

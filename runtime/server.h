@@ -33,6 +33,9 @@ int pa_server_start(pa_server **out, const pa_server_options *opts);
 /* The port listened on (useful with port 0). */
 uint16_t pa_server_port(const pa_server *server);
 
+/* Requests being served now (headers received, answer not yet sent). */
+unsigned pa_server_inflight(pa_server *server);
+
 /*
  * Graceful stop: accept no more connections, let the requests in progress
  * finish (at most shutdown_timeout seconds), close every connection, free.

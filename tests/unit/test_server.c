@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <curl/curl.h>
 
 #include "common/fs.h"
@@ -557,6 +558,128 @@ static void test_server__forwarded_headers_only_from_trusted_proxies(void **stat
 	stop(f);
 }
 
+typedef struct slow_upload {
+	fixture *f;
+	pa_buf zip;
+	size_t sent;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool half_sent, go;
+	long status;
+} slow_upload;
+
+/* Send half of the zip, then wait for the signal to send the rest. */
+static size_t slow_read(char *buf, size_t size, size_t n, void *arg)
+{
+	slow_upload *u = arg;
+	size_t half = u->zip.len / 2, want = size * n, left;
+
+	pthread_mutex_lock(&u->lock);
+	if (u->sent >= half) {
+		u->half_sent = true;
+		pthread_cond_broadcast(&u->cond);
+		while (!u->go)
+			pthread_cond_wait(&u->cond, &u->lock);
+	}
+	pthread_mutex_unlock(&u->lock);
+	left = (u->sent < half ? half : u->zip.len) - u->sent;
+	if (want > left)
+		want = left;
+	memcpy(buf, u->zip.ptr + u->sent, want);
+	u->sent += want;
+	return want;
+}
+
+static void *slow_client(void *arg)
+{
+	slow_upload *u = arg;
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	pa_buf url = PA_BUF_INIT, auth = PA_BUF_INIT, body = PA_BUF_INIT;
+
+	pa_buf_printf(&url, "http://127.0.0.1:%u/admin/packages", pa_server_port(u->f->server));
+	pa_buf_printf(&auth, "Authorization: Bearer %s", u->f->token);
+	hdrs = curl_slist_append(hdrs, auth.ptr);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/zip");
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, slow_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, u);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)u->zip.len);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &u->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	pa_buf_dispose(&url);
+	pa_buf_dispose(&auth);
+	pa_buf_dispose(&body);
+	return NULL;
+}
+
+static void *stopper(void *arg)
+{
+	pa_server_stop(arg);
+	return NULL;
+}
+
+static void test_server__stop_finishes_requests_in_progress(void **state)
+{
+	fixture *f = start("server-stop", NULL, NULL);
+	slow_upload u = { 0 };
+	pthread_t client, stop_thread;
+	pa_buf url = PA_BUF_INIT;
+	CURL *c;
+
+	(void)state;
+	u.f = f;
+	pa_buf_init(&u.zip, 0);
+	assert_int_equal(pa_fs_read(&u.zip, f->zip.ptr, 1 << 20), 0);
+	pthread_mutex_init(&u.lock, NULL);
+	pthread_cond_init(&u.cond, NULL);
+	assert_int_equal(pthread_create(&client, NULL, slow_client, &u), 0);
+	pthread_mutex_lock(&u.lock);
+	while (!u.half_sent)
+		pthread_cond_wait(&u.cond, &u.lock);
+	pthread_mutex_unlock(&u.lock);
+	for (int i = 0; i < 500 && pa_server_inflight(f->server) == 0; i++)
+		usleep(10 * 1000);
+	assert_int_equal(pa_server_inflight(f->server), 1);
+
+	/* Stop while the upload is half way. */
+	pa_buf_printf(&url, "http://127.0.0.1:%u/healthz", pa_server_port(f->server));
+	assert_int_equal(pthread_create(&stop_thread, NULL, stopper, f->server), 0);
+	usleep(200 * 1000);
+	/* No new connection is taken... */
+	c = curl_easy_init();
+	curl_easy_setopt(c, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &url);
+	assert_int_equal(curl_easy_perform(c), CURLE_COULDNT_CONNECT);
+	curl_easy_cleanup(c);
+
+	/* ...but the upload in progress completes. */
+	pthread_mutex_lock(&u.lock);
+	u.go = true;
+	pthread_cond_broadcast(&u.cond);
+	pthread_mutex_unlock(&u.lock);
+	pthread_join(client, NULL);
+	pthread_join(stop_thread, NULL);
+	assert_int_equal(u.status, 201);
+	f->server = NULL;
+
+	pthread_mutex_destroy(&u.lock);
+	pthread_cond_destroy(&u.cond);
+	pa_buf_dispose(&u.zip);
+	pa_buf_dispose(&url);
+	stop(f);
+}
+
 static void test_server__forwarded_resolution(void **state)
 {
 	struct sockaddr_in peer = { 0 };
@@ -643,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_server__admin_upload_imports),
 		cmocka_unit_test(test_server__oversized_upload_is_refused),
 		cmocka_unit_test(test_server__forwarded_headers_only_from_trusted_proxies),
+		cmocka_unit_test(test_server__stop_finishes_requests_in_progress),
 		cmocka_unit_test(test_server__forwarded_resolution),
 		cmocka_unit_test(test_server__range_and_etag_rules),
 	};
