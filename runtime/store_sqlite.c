@@ -188,6 +188,7 @@ static int stmt(sqlite3_stmt **out, conn *c, int id)
 {
 	int rc;
 
+	*out = NULL;
 	if (!c->st[id]) {
 		rc = sqlite3_prepare_v3(c->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->st[id], NULL);
 		if (rc != SQLITE_OK)
@@ -301,6 +302,7 @@ struct job {
 	int rc;
 	char msg[512];
 	bool done;
+	pthread_cond_t cond;   /* its own: waking one caller must not wake them all */
 	job *next;
 };
 
@@ -320,7 +322,6 @@ typedef struct sqlite_store {
 	bool stopping;
 	job *head, *tail;
 	pthread_cond_t work;    /* jobs queued, or stopping */
-	pthread_cond_t done;    /* a batch finished */
 	/* the readers */
 	conn *idle[MAX_READERS];
 	size_t nidle, nopen;
@@ -413,8 +414,8 @@ static void *writer_main(void *arg)
 		for (job *j = batch, *next; j; j = next) {
 			next = j->next;
 			j->done = true;
+			pthread_cond_signal(&j->cond);
 		}
-		pthread_cond_broadcast(&s->done);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -426,9 +427,11 @@ static int submit(sqlite_store *s, job *j)
 	j->rc = 0;
 	j->done = false;
 	j->next = NULL;
+	pthread_cond_init(&j->cond, NULL);
 	pthread_mutex_lock(&s->lock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->lock);
+		pthread_cond_destroy(&j->cond);
 		return pa_error_set(PA_EIO, "store: closing");
 	}
 	if (s->tail)
@@ -438,8 +441,9 @@ static int submit(sqlite_store *s, job *j)
 	s->tail = j;
 	pthread_cond_signal(&s->work);
 	while (!j->done)
-		pthread_cond_wait(&s->done, &s->lock);
+		pthread_cond_wait(&j->cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
+	pthread_cond_destroy(&j->cond);
 	return j->rc ? pa_error_set(j->rc, "%s", j->msg) : 0;
 }
 
@@ -1152,7 +1156,6 @@ static void op_close(pa_store *base)
 		conn_close(s->writer);
 	}
 	pthread_cond_destroy(&s->work);
-	pthread_cond_destroy(&s->done);
 	pthread_cond_destroy(&s->reader_free);
 	pthread_mutex_destroy(&s->lock);
 	free(s->path);
@@ -1191,7 +1194,6 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 	s->batch_max = cfg ? (size_t)pa_config_int(cfg, PA_CFG_COMMIT_BATCH) : 512;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
-	pthread_cond_init(&s->done, NULL);
 	pthread_cond_init(&s->reader_free, NULL);
 
 	if ((rc = pa_fs_mkdirs(data_dir)) != 0)
