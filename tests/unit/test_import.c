@@ -43,6 +43,7 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof(*f));
 
 	f->dir = pa_test_tmpdir("import");
+	pa_buf_init(&f->schemas, 0);
 	pa_buf_printf(&f->schemas, "%s/schemas", pa_test_shared_dir());
 	f->opts.schema_dir = f->schemas.ptr;
 	f->data = malloc(strlen(f->dir) + 8);
@@ -260,6 +261,50 @@ static void test_import__leftover_folder_is_replaced(void **state)
 	free(zip);
 }
 
+static void test_import__command_line(void **state)
+{
+	fixture *f = *state;
+	char *zip = make_package(f, "cli.zip", "test.cli");
+	pa_buf out = PA_BUF_INIT, bad = PA_BUF_INIT, token = PA_BUF_INIT;
+	const char *bin = pa_test_binary();
+	const char *bad_entries[] = { "imsmanifest.xml", "<manifest", NULL };
+
+	if (pa_test_run(&out, "%s import --data %s --schemas %s %s", bin, f->data, f->schemas.ptr, zip) != 0)
+		fail_msg("%s", pa_buf_cstr(&out));
+	assert_non_null(strstr(out.ptr, "imported package 1 version 1: Test course (test.cli, SCORM 1.2)"));
+	pa_buf_clear(&out);
+	assert_int_equal(pa_test_run(&out, "PASSERELLE_DATA_DIR=%s PASSERELLE_SCHEMA_DIR=%s %s import --json %s",
+				     f->data, f->schemas.ptr, bin, zip), 0);
+	assert_non_null(strstr(out.ptr, "{\"package\":1,\"version\":2,\"identifier\":\"test.cli\""));
+
+	pa_buf_printf(&bad, "%s/bad.zip", f->dir);
+	pa_test_write_zip(bad.ptr, bad_entries);
+	pa_buf_clear(&out);
+	assert_int_equal(pa_test_run(&out, "%s import --data %s --schemas %s %s", bin, f->data,
+				     f->schemas.ptr, bad.ptr), 1);
+	assert_non_null(strstr(out.ptr, "imsmanifest.xml:"));
+	assert_non_null(strstr(out.ptr, "nothing imported"));
+	assert_int_equal(pa_test_run(NULL, "%s import --data %s", bin, f->data), 2);
+	assert_int_equal(pa_test_run(NULL, "%s import --bogus %s", bin, zip), 2);
+	assert_int_equal(pa_test_run(NULL, "%s import --data %s --set nonsense=1 %s", bin, f->data, zip), 2);
+
+	/* admin: the token is printed once, on standard output alone. */
+	assert_int_equal(pa_test_run(&token, "%s admin create --data %s ops | wc -c", bin, f->data), 0);
+	assert_string_equal(token.ptr, "44\n"); /* 43 characters and a newline */
+	pa_buf_clear(&out);
+	assert_int_equal(pa_test_run(&out, "%s admin list --data %s", bin, f->data), 0);
+	assert_non_null(strstr(out.ptr, "\tops\t"));
+	assert_non_null(strstr(out.ptr, "\tnever"));
+	assert_int_equal(pa_test_run(NULL, "%s admin create --data %s ops", bin, f->data), 1);
+	assert_int_equal(pa_test_run(NULL, "%s admin revoke --data %s ops", bin, f->data), 0);
+	assert_int_equal(pa_test_run(NULL, "%s admin revoke --data %s ops", bin, f->data), 1);
+	assert_int_equal(pa_test_run(NULL, "%s admin frobnicate --data %s", bin, f->data), 2);
+	pa_buf_dispose(&out);
+	pa_buf_dispose(&bad);
+	pa_buf_dispose(&token);
+	free(zip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_import__tree_applies_bases_and_parameters),
 		cmocka_unit_test_setup_teardown(test_import__errors_store_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import__leftover_folder_is_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import__command_line, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

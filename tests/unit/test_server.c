@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <curl/curl.h>
 
 #include "common/fs.h"
@@ -680,6 +683,98 @@ static void test_server__stop_finishes_requests_in_progress(void **state)
 	stop(f);
 }
 
+/* A free port of 127.0.0.1, for a child process to listen on. */
+static unsigned free_port(void)
+{
+	struct sockaddr_in a = { 0 };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	unsigned port;
+
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static void test_server__serve_command_stops_on_sigterm(void **state)
+{
+	char *dir = pa_test_tmpdir("server-command");
+	pa_buf data = PA_BUF_INIT, log = PA_BUF_INIT, listen_on = PA_BUF_INIT, url = PA_BUF_INIT, text = PA_BUF_INIT;
+	unsigned port = free_port();
+	long status = 0;
+	int wstatus;
+	pid_t pid;
+
+	(void)state;
+	pa_buf_printf(&data, "%s/data", dir);
+	pa_buf_printf(&log, "%s/serve.log", dir);
+	pa_buf_printf(&listen_on, "127.0.0.1:%u", port);
+	pa_buf_printf(&url, "http://127.0.0.1:%u/healthz", port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *err = freopen(log.ptr, "w", stderr);
+
+		(void)err;
+		execl(pa_test_binary(), "passerelle", "serve", "--data", data.ptr, "--listen", listen_on.ptr,
+		      "--set", "log_level=info", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && status != 200; i++) {
+		CURL *c = curl_easy_init();
+
+		curl_easy_setopt(c, CURLOPT_URL, url.ptr);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &text);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 2L);
+		if (curl_easy_perform(c) == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(c);
+		if (status != 200)
+			usleep(50 * 1000);
+	}
+	assert_int_equal(status, 200);
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+	assert_true(WIFEXITED(wstatus));
+	assert_int_equal(WEXITSTATUS(wstatus), 0);
+	pa_buf_clear(&text);
+	assert_int_equal(pa_fs_read(&text, log.ptr, 1 << 20), 0);
+	assert_non_null(strstr(text.ptr, "info http GET /healthz 200 "));
+	assert_non_null(strstr(text.ptr, "SIGTERM received"));
+	assert_non_null(strstr(text.ptr, "info serve: stopped"));
+
+	/* A port in use: exit 1 with the reason. */
+	{
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { 0 };
+		pa_buf out = PA_BUF_INIT;
+
+		a.sin_family = AF_INET;
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a.sin_port = htons((uint16_t)port);
+		assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+		assert_int_equal(listen(fd, 1), 0);
+		assert_int_equal(pa_test_run(&out, "%s serve --data %s --listen %s", pa_test_binary(), data.ptr,
+					     listen_on.ptr), 1);
+		assert_non_null(strstr(out.ptr, "cannot listen on"));
+		close(fd);
+		pa_buf_dispose(&out);
+	}
+	assert_int_equal(pa_test_run(NULL, "%s serve --data %s --listen nowhere", pa_test_binary(), data.ptr), 1);
+	assert_int_equal(pa_test_run(NULL, "%s serve --set threads=0", pa_test_binary()), 2);
+	pa_buf_dispose(&data);
+	pa_buf_dispose(&log);
+	pa_buf_dispose(&listen_on);
+	pa_buf_dispose(&url);
+	pa_buf_dispose(&text);
+	free(dir);
+}
+
 static void test_server__forwarded_resolution(void **state)
 {
 	struct sockaddr_in peer = { 0 };
@@ -767,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_server__oversized_upload_is_refused),
 		cmocka_unit_test(test_server__forwarded_headers_only_from_trusted_proxies),
 		cmocka_unit_test(test_server__stop_finishes_requests_in_progress),
+		cmocka_unit_test(test_server__serve_command_stops_on_sigterm),
 		cmocka_unit_test(test_server__forwarded_resolution),
 		cmocka_unit_test(test_server__range_and_etag_rules),
 	};
