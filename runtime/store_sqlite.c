@@ -307,6 +307,13 @@ struct job {
 };
 
 #define MAX_READERS 64
+/* WAL pages (of 4 KiB) after which the checkpointer runs, as SQLite's own default. */
+#define CHECKPOINT_PAGES 1000
+/* Past this, the writer catches up itself between two batches: under
+ * constant writes a background checkpoint never ends before the next
+ * write begins, and the WAL could only be restarted from the top when one
+ * does, so it would grow without bound. */
+#define CATCH_UP_PAGES (4 * CHECKPOINT_PAGES)
 
 typedef struct sqlite_store {
 	struct pa_store base;
@@ -319,6 +326,13 @@ typedef struct sqlite_store {
 	conn *writer;
 	pthread_t thread;
 	bool thread_started;
+	/* the checkpointer: folds the WAL into the database off the commit path */
+	conn *ckpt;
+	pthread_t ckpt_thread;
+	bool ckpt_started;
+	bool ckpt_wanted;
+	bool catch_up;          /* writer thread only */
+	pthread_cond_t ckpt_cond;
 	bool stopping;
 	job *head, *tail;
 	pthread_cond_t work;    /* jobs queued, or stopping */
@@ -384,6 +398,52 @@ static void run_batch(sqlite_store *s, job *batch)
 	}
 }
 
+/*
+ * After each commit the writer reports the WAL's size here. SQLite would
+ * checkpoint inside that commit, making its caller wait for the database
+ * file's fsync; the checkpointer thread does it instead, without blocking
+ * the writer (PASSIVE).
+ */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	sqlite_store *s = arg;
+
+	(void)db;
+	(void)name;
+	if (pages >= CATCH_UP_PAGES)
+		s->catch_up = true;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&s->lock);
+		s->ckpt_wanted = true;
+		pthread_cond_signal(&s->ckpt_cond);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	sqlite_store *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		int rc, log = 0, done = 0;
+
+		while (!s->ckpt_wanted && !s->stopping)
+			pthread_cond_wait(&s->ckpt_cond, &s->lock);
+		if (s->stopping)
+			break;
+		s->ckpt_wanted = false;
+		pthread_mutex_unlock(&s->lock);
+		rc = sqlite3_wal_checkpoint_v2(s->ckpt->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->ckpt->db));
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
 static void *writer_main(void *arg)
 {
 	sqlite_store *s = arg;
@@ -415,6 +475,17 @@ static void *writer_main(void *arg)
 			next = j->next;
 			j->done = true;
 			pthread_cond_signal(&j->cond);
+		}
+		if (s->catch_up) {
+			/* Callers are answered; the next ones wait for this. */
+			s->catch_up = false;
+			pthread_mutex_unlock(&s->lock);
+			int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+			/* Busy: the checkpointer is at it; the next commit asks again. */
+			if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+				pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+			pthread_mutex_lock(&s->lock);
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -1141,13 +1212,16 @@ static void op_close(pa_store *base)
 {
 	sqlite_store *s = (sqlite_store *)base;
 
-	if (s->thread_started) {
-		pthread_mutex_lock(&s->lock);
-		s->stopping = true;
-		pthread_cond_broadcast(&s->work);
-		pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_cond_broadcast(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->lock);
+	if (s->thread_started)
 		pthread_join(s->thread, NULL);
-	}
+	if (s->ckpt_started)
+		pthread_join(s->ckpt_thread, NULL);
+	conn_close(s->ckpt);
 	for (size_t i = 0; i < s->nidle; i++)
 		conn_close(s->idle[i]);
 	if (s->writer) {
@@ -1156,6 +1230,7 @@ static void op_close(pa_store *base)
 		conn_close(s->writer);
 	}
 	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->ckpt_cond);
 	pthread_cond_destroy(&s->reader_free);
 	pthread_mutex_destroy(&s->lock);
 	free(s->path);
@@ -1194,6 +1269,7 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 	s->batch_max = cfg ? (size_t)pa_config_int(cfg, PA_CFG_COMMIT_BATCH) : 512;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->ckpt_cond, NULL);
 	pthread_cond_init(&s->reader_free, NULL);
 
 	if ((rc = pa_fs_mkdirs(data_dir)) != 0)
@@ -1208,6 +1284,14 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 		goto done;
 	if ((rc = migrate(s->writer, s->path)) != 0)
 		goto done;
+	if ((rc = conn_open(&s->ckpt, s->path, s->busy_ms, false)) != 0)
+		goto done;
+	sqlite3_wal_hook(s->writer->db, wal_hook, s);
+	if ((err = pthread_create(&s->ckpt_thread, NULL, checkpointer_main, s)) != 0) {
+		rc = pa_error_set(PA_ERROR, "store: cannot start the checkpointer thread: %s", strerror(err));
+		goto done;
+	}
+	s->ckpt_started = true;
 	if ((err = pthread_create(&s->thread, NULL, writer_main, s)) != 0) {
 		rc = pa_error_set(PA_ERROR, "store: cannot start the writer thread: %s", strerror(err));
 		goto done;

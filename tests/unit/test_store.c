@@ -363,6 +363,46 @@ static void test_store__group_commit_under_concurrency(void **state)
 }
 
 /*
+ * Under constant writes the WAL stays bounded: the checkpointer copies it
+ * in the background and the writer catches up when it falls behind.
+ */
+static void test_store__wal_stays_bounded_under_constant_writes(void **state)
+{
+	char *dir = pa_test_tmpdir("store-checkpoint");
+	static unsigned char blob[4096];
+	pa_buf wal = PA_BUF_INIT;
+	uint64_t size = 0;
+	int64_t attempt;
+	pa_store *s;
+
+	(void)state;
+	memset(blob, 'x', sizeof(blob));
+	s = open_store(dir);
+	attempt = make_attempt(s, "wal");
+	/* About 3 WAL frames of 4 KiB per commit: 12,000 frames without checkpoints. */
+	for (int64_t seq = 1; seq <= 4000; seq++) {
+		pa_store_commit c = { 0 };
+
+		c.attempt_id = attempt;
+		c.seq = seq;
+		c.calls = "[]";
+		c.state = blob;
+		c.state_len = sizeof(blob);
+		assert_int_equal(pa_store_commit_append(s, &c), 0);
+	}
+	pa_buf_printf(&wal, "%s/%s-wal", dir, PA_STORE_SQLITE_FILE);
+	assert_int_equal(pa_fs_size(&size, wal.ptr), 0);
+	print_message("WAL after 4000 commits: %llu bytes\n", (unsigned long long)size);
+	if (size > (uint64_t)6000 * 4120)
+		fail_msg("the WAL grew to %llu bytes", (unsigned long long)size);
+	pa_store_close(s);
+	/* Closed: folded into the database and truncated. */
+	assert_true(pa_fs_size(&size, wal.ptr) != 0 || size == 0);
+	pa_buf_dispose(&wal);
+	free(dir);
+}
+
+/*
  * A child process appends commits and reports each one acknowledged; it is
  * killed mid-stream. Every acknowledged commit must be there on reopening,
  * and the database must be intact.
@@ -437,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_store__tokens),
 		cmocka_unit_test(test_store__constraints),
 		cmocka_unit_test(test_store__group_commit_under_concurrency),
+		cmocka_unit_test(test_store__wal_stays_bounded_under_constant_writes),
 		cmocka_unit_test(test_store__acknowledged_commits_survive_a_kill),
 	};
 
