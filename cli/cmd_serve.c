@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "packager/xsd.h"
 #include "runtime/server.h"
 #include "runtime/store.h"
 
@@ -101,6 +102,16 @@ int pa_cmd_serve(int argc, char **argv)
 	if (pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg) != 0) {
 		pa_err("serve: %s", pa_error_last());
 		goto done;
+	}
+	/* Content is served without them, but every upload would fail. */
+	for (int f = 0; f < 2; f++) {
+		pa_buf set = PA_BUF_INIT;
+
+		if (pa_xsd_find_set(&set, pa_config_string(&cfg, PA_CFG_SCHEMA_DIR),
+				    f ? PA_XSD_SCORM2004 : PA_XSD_SCORM12) != 0)
+			pa_warn("serve: %s; uploads will fail until schema_dir names the SCORM schemas",
+				pa_error_last());
+		pa_buf_dispose(&set);
 	}
 	opts.config = &cfg;
 	opts.store = store;

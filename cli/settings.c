@@ -15,20 +15,21 @@ int pa_cli_settings(pa_config *out, const char *command, const char *config_file
 	if (!config_file)
 		config_file = getenv("PASSERELLE_CONFIG");
 	if (config_file && *config_file && pa_config_load_file(out, config_file) != 0)
-		goto fail;
+		goto done;
 	if (pa_config_load_env(out) != 0)
-		goto fail;
+		goto done;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
 		if ((strcmp(argv[i], "--limit") == 0 || strcmp(argv[i], "--set") == 0) && i + 1 < argc) {
 			if (pa_config_set_pair(out, argv[i + 1]) != 0)
-				goto fail;
+				goto done;
 			i++;
 		}
 	}
 	return PA_EXIT_OK;
-fail:
+done:
+	/* Only failures come here. */
 	fprintf(stderr, "passerelle %s: %s\n", command, pa_error_last());
 	pa_config_dispose(out);
 	return PA_EXIT_USAGE;

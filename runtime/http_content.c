@@ -202,7 +202,7 @@ enum MHD_Result pa_http_content(pa_http_request *r, const pa_http_content_settin
 		ret = not_found(r);
 		goto done;
 	}
-	if (pa_store_version_get(&v, s->store, package_id, (int)version) != 0) {
+	if (pa_store_version_find(&v, s->store, package_id, (int)version) != 0) {
 		if (pa_error_last_code() != PA_ENOTFOUND)
 			pa_err("content: %s", pa_error_last());
 		ret = pa_error_last_code() == PA_ENOTFOUND ? not_found(r)

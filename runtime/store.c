@@ -64,7 +64,13 @@ int pa_store_version_create(pa_store_version *out, pa_store *store,
 int pa_store_version_get(pa_store_version *out, pa_store *store, int64_t package_id, int version)
 {
 	memset(out, 0, sizeof(*out));
-	return store->ops->version_get(out, store, package_id, version);
+	return store->ops->version_get(out, store, package_id, version, true);
+}
+
+int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t package_id, int version)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->version_get(out, store, package_id, version, false);
 }
 
 int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store)

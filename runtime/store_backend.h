@@ -14,7 +14,8 @@ typedef struct pa_store_ops {
 	int (*ping)(int *out, pa_store *store);
 	int (*version_create)(pa_store_version *out, pa_store *store,
 			      const pa_store_new_version *in, const pa_store_placer *placer);
-	int (*version_get)(pa_store_version *out, pa_store *store, int64_t package_id, int version);
+	int (*version_get)(pa_store_version *out, pa_store *store, int64_t package_id, int version,
+			   bool with_tree);
 	int (*package_list)(pa_store_version **out, size_t *count, pa_store *store);
 	int (*token_add)(int64_t *out, pa_store *store, const char *name, const unsigned char *hash);
 	int (*token_list)(pa_store_token **out, size_t *count, pa_store *store);

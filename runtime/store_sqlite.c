@@ -92,7 +92,7 @@ enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_PING,
 	ST_PKG_FIND, ST_PKG_INSERT, ST_PKG_TITLE, ST_VER_NEXT, ST_VER_INSERT,
-	ST_VER_GET, ST_VER_LATEST, ST_PKG_LIST,
+	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_PKG_LIST,
 	ST_TOK_INSERT, ST_TOK_LIST, ST_TOK_REVOKE, ST_TOK_HASHES, ST_TOK_USED,
 	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
 	ST_COMMIT_INSERT, ST_COMMIT_RESULT,
@@ -121,6 +121,11 @@ static const char *const sql[ST_COUNT] = {
 	[ST_VER_LATEST] = "SELECT " VERSION_COLUMNS "v.tree, v.created FROM package_versions v "
 			  "JOIN packages p ON p.id = v.package_id WHERE v.package_id = ?1 "
 			  "ORDER BY v.version DESC LIMIT 1",
+	[ST_VER_FIND] = "SELECT " VERSION_COLUMNS "NULL, v.created FROM package_versions v "
+			"JOIN packages p ON p.id = v.package_id WHERE v.package_id = ?1 AND v.version = ?2",
+	[ST_VER_FIND_LATEST] = "SELECT " VERSION_COLUMNS "NULL, v.created FROM package_versions v "
+			       "JOIN packages p ON p.id = v.package_id WHERE v.package_id = ?1 "
+			       "ORDER BY v.version DESC LIMIT 1",
 	[ST_PKG_LIST] = "SELECT " VERSION_COLUMNS "NULL, v.created FROM packages p "
 			"JOIN package_versions v ON v.package_id = p.id AND v.version = "
 			"(SELECT max(version) FROM package_versions WHERE package_id = p.id) "
@@ -747,7 +752,8 @@ static int op_version_create(pa_store_version *out, pa_store *base,
 	return rc;
 }
 
-static int op_version_get(pa_store_version *out, pa_store *base, int64_t package_id, int version)
+static int op_version_get(pa_store_version *out, pa_store *base, int64_t package_id, int version,
+			  bool with_tree)
 {
 	sqlite_store *s = (sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
@@ -756,7 +762,8 @@ static int op_version_get(pa_store_version *out, pa_store *base, int64_t package
 
 	if ((rc = reader_get(&c, s)) != 0)
 		return rc;
-	if ((rc = stmt(&st, c, version > 0 ? ST_VER_GET : ST_VER_LATEST)) != 0)
+	if ((rc = stmt(&st, c, with_tree ? (version > 0 ? ST_VER_GET : ST_VER_LATEST)
+					 : (version > 0 ? ST_VER_FIND : ST_VER_FIND_LATEST))) != 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, package_id);
 	if (version > 0)
@@ -1166,30 +1173,32 @@ static int migrate(conn *c, const char *path)
 	for (;;) {
 		/* One transaction per migration: a crash leaves a known version. */
 		if ((rc = run(c, ST_BEGIN, "begin a migration")) != 0)
-			return rc;
+			goto done;
 		if ((src = sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_version",
 					      -1, &st, NULL)) != SQLITE_OK) {
 			rc = db_fail(c->db, src, "read the schema version");
-			goto fail;
+			goto done;
 		}
 		if ((rc = step_row(c, st, "read the schema version")) != 0)
-			goto fail;
+			goto done;
 		current = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 		st = NULL;
 		if (current > SCHEMA_VERSION) {
 			rc = pa_error_set(PA_EINVALID, "store: %s has schema version %d, newer than this "
 					  "passerelle knows (%d): upgrade passerelle", path, current, SCHEMA_VERSION);
-			goto fail;
+			goto done;
 		}
-		if (current == SCHEMA_VERSION)
-			break;
+		if (current == SCHEMA_VERSION) {
+			rc = run(c, ST_COMMIT, "end the migrations");
+			goto done;
+		}
 		if ((rc = exec_fixed(c->db, migrations[current], "migrate the schema")) != 0)
-			goto fail;
+			goto done;
 		if ((src = sqlite3_prepare_v2(c->db, "INSERT INTO schema_version (version, applied) VALUES (?1, ?2)",
 					      -1, &st, NULL)) != SQLITE_OK) {
 			rc = db_fail(c->db, src, "record the migration");
-			goto fail;
+			goto done;
 		}
 		sqlite3_bind_int(st, 1, current + 1);
 		sqlite3_bind_int64(st, 2, pa_store_now_ms());
@@ -1197,13 +1206,12 @@ static int migrate(conn *c, const char *path)
 		sqlite3_finalize(st);
 		st = NULL;
 		if (rc || (rc = run(c, ST_COMMIT, "commit a migration")) != 0)
-			goto fail;
+			goto done;
 		pa_info("store: %s migrated to schema version %d", path, current + 1);
 	}
-	return run(c, ST_COMMIT, "end the migrations");
-fail:
+done:
 	sqlite3_finalize(st);
-	if (!sqlite3_get_autocommit(c->db))
+	if (rc && !sqlite3_get_autocommit(c->db))
 		run(c, ST_ROLLBACK, "rollback");
 	return rc;
 }

@@ -173,6 +173,14 @@ static void test_store__versions_number_per_package(void **state)
 	assert_int_equal(v.version, 2);
 	assert_string_equal(v.identifier, "com.scorm.golfsamples");
 	pa_store_version_dispose(&v);
+	assert_int_equal(pa_store_version_find(&v, s, 1, 2), 0);
+	assert_int_equal(v.version, 2);
+	assert_null(v.tree_json);
+	assert_string_equal(v.folder, "packages/1/2");
+	pa_store_version_dispose(&v);
+	assert_int_equal(pa_store_version_find(&v, s, 1, 0), 0);
+	assert_int_equal(v.version, 3);
+	pa_store_version_dispose(&v);
 	assert_int_equal(pa_store_version_get(&v, s, 1, 9), PA_ENOTFOUND);
 	assert_int_equal(pa_store_version_get(&v, s, 42, 0), PA_ENOTFOUND);
 
