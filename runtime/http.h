@@ -29,7 +29,8 @@ typedef struct pa_http_request {
 	/* POST /admin/packages */
 	bool uploading;
 	bool too_big;
-	bool upload_failed;
+	bool upload_failed;  /* writing it failed: ours */
+	bool bad_body;       /* unreadable multipart: theirs */
 	int upload_fd;
 	uint64_t upload_bytes;
 	pa_buf upload_dir;

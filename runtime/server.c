@@ -186,7 +186,13 @@ static pa_http_request *request_new(pa_server *s, struct MHD_Connection *conn, c
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	snprintf(r->method, sizeof(r->method), "%s", method);
 	pa_buf_init(&r->path, 4096);
-	pa_buf_puts(&r->path, url);
+	/* For the log: what the client sent may hold control characters. */
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '%')
+			pa_buf_printf(&r->path, "%%%02X", *p);
+		else
+			pa_buf_putc(&r->path, (char)*p);
+	}
 	pa_buf_init(&r->upload_dir, 0);
 	pa_buf_init(&r->upload_path, 0);
 	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -449,6 +455,8 @@ static enum MHD_Result upload_finish(pa_http_request *r)
 		return pa_http_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot store the upload");
 	}
 	r->upload_fd = -1;
+	if (r->bad_body)
+		return pa_http_error(r, MHD_HTTP_BAD_REQUEST, "unreadable multipart/form-data");
 	if (!r->upload_bytes)
 		return pa_http_error(r, MHD_HTTP_BAD_REQUEST,
 				     "no package: send the zip as the body, or as a file field of multipart/form-data");
@@ -570,8 +578,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (*upload_size) {
 		if (r->pp) {
-			if (MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->too_big)
-				r->upload_failed = true;
+			if (MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->too_big &&
+			    !r->upload_failed)
+				r->bad_body = true;
 		} else if (!upload_write(r, upload_data, *upload_size)) {
 			*upload_size = 0;
 			return MHD_NO;
