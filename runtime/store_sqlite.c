@@ -15,10 +15,12 @@
 #include "runtime/store_backend.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "common/fs.h"
@@ -1267,7 +1269,7 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 {
 	sqlite_store *s;
 	pa_buf path = PA_BUF_INIT;
-	int rc, err;
+	int rc, err, fd;
 
 	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
@@ -1288,6 +1290,13 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 		rc = pa_error_set(PA_ENOMEM, "store: out of memory");
 		goto done;
 	}
+	/* Learners' records will live here: readable by us alone. SQLite gives
+	 * the WAL and shared-memory files the mode of the database's. */
+	if ((fd = open(s->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
+		rc = pa_error_set(PA_EIO, "store: cannot open %s: %s", s->path, strerror(errno));
+		goto done;
+	}
+	close(fd);
 	if ((rc = conn_open(&s->writer, s->path, s->busy_ms, false)) != 0)
 		goto done;
 	if ((rc = migrate(s->writer, s->path)) != 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sqlite3.h>
@@ -88,6 +89,13 @@ static void test_store__wal_and_full_sync(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	/* Private to its owner, as will be learners' records. */
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(path.ptr, &sb), 0);
+		assert_int_equal(sb.st_mode & 0077, 0);
+	}
 	pa_store_close(s);
 	pa_buf_dispose(&path);
 	free(dir);
