@@ -25,7 +25,7 @@ typedef struct pa_http_request {
 	unsigned status;
 	uint64_t bytes;
 	bool responded;
-	bool routed_get;     /* a request without upload was routed */
+	bool routed;         /* route() ran: at the first call with a body, else the second */
 	/* POST /admin/packages */
 	bool uploading;
 	bool too_big;

@@ -518,7 +518,14 @@ static enum MHD_Result not_allowed(pa_http_request *r, const char *allow)
 	return pa_http_queue(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp, len);
 }
 
-/* The first call of a request: answer it, or get ready for its body. */
+static bool has_body(pa_http_request *r)
+{
+	const char *length = header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return (length && strcmp(length, "0") != 0) || header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+/* Answer a request, or get ready for its body. */
 static enum MHD_Result route(pa_http_request *r, const char *url, const char *method)
 {
 	enum MHD_Result ret = MHD_NO;
@@ -559,16 +566,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		pthread_mutex_lock(&s->lock);
 		s->inflight++;
 		pthread_mutex_unlock(&s->lock);
-		/* Uploads are checked (token, size) before their body comes; other
-		 * requests are answered at the next call, once MHD has the whole
-		 * request, so that the connection can stay open for the next. */
-		if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+		/* A request with a body is answered now: an upload is checked
+		 * (token, size) before its body comes, and any other is refused
+		 * (MHD then closes the connection). One without is answered at the
+		 * next call, once MHD has it whole, so the connection stays open. */
+		if (has_body(r)) {
+			r->routed = true;
 			return route(r, url, method);
+		}
 		return MHD_YES;
 	}
-	if (!r->routed_get && strcmp(method, MHD_HTTP_METHOD_POST) != 0) {
-		r->routed_get = true;
-		*upload_size = 0;
+	if (!r->routed) {
+		r->routed = true;
 		return route(r, url, method);
 	}
 	if (r->responded || !r->uploading) {

@@ -249,6 +249,13 @@ static void test_server__healthz(void **state)
 	http(&r, f, "POST", "/healthz", NULL, NULL, false);
 	assert_int_equal(r.status, 405);
 	reply_dispose(&r);
+	/* A body where none is expected is refused, not dropped. */
+	http(&r, f, "PUT", "/healthz", NULL, f->zip.ptr, false);
+	assert_int_equal(r.status, 405);
+	reply_dispose(&r);
+	http(&r, f, "PUT", "/content/1/1/index.html", NULL, f->zip.ptr, false);
+	assert_int_equal(r.status, 405);
+	reply_dispose(&r);
 	http(&r, f, "GET", "/nowhere", NULL, NULL, false);
 	assert_int_equal(r.status, 404);
 	reply_dispose(&r);
