@@ -149,6 +149,13 @@ int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt
 	return store->ops->attempt_get(out, store, attempt_id);
 }
 
+int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
+			    int64_t package_id, bool preview)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->attempt_latest(out, store, learner_id, package_id, preview);
+}
+
 int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
 {
 	if (commit->seq < 1)

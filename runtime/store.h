@@ -169,6 +169,14 @@ int pa_store_attempt_create(int64_t *out, pa_store *store, int64_t version_id,
 
 int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
 
+/*
+ * The learner's latest attempt on any version of a package (preview or
+ * not, as asked), or PA_ENOTFOUND: an attempt started before a re-import
+ * stays on its version, and this finds it there.
+ */
+int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
+			    int64_t package_id, bool preview);
+
 /* One commit of the run-time: the calls since the last one, the engine's
  * answer, and the attempt's state after them. */
 typedef struct pa_store_commit {

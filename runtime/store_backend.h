@@ -24,6 +24,8 @@ typedef struct pa_store_ops {
 	int (*learner_ensure)(int64_t *out, pa_store *store, const char *subject, const char *name);
 	int (*attempt_create)(int64_t *out, pa_store *store, int64_t version_id, int64_t learner_id, bool preview);
 	int (*attempt_get)(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
+	int (*attempt_latest)(pa_store_attempt *out, pa_store *store, int64_t learner_id,
+			      int64_t package_id, bool preview);
 	int (*commit_append)(pa_store *store, const pa_store_commit *commit);
 	int (*commit_result)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 } pa_store_ops;

@@ -96,7 +96,7 @@ enum {
 	ST_PKG_FIND, ST_PKG_INSERT, ST_PKG_TITLE, ST_VER_NEXT, ST_VER_INSERT,
 	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_PKG_LIST,
 	ST_TOK_INSERT, ST_TOK_LIST, ST_TOK_REVOKE, ST_TOK_HASHES, ST_TOK_USED,
-	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
+	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LATEST, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
 	ST_COMMIT_INSERT, ST_COMMIT_RESULT,
 	ST_COUNT
 };
@@ -145,6 +145,11 @@ static const char *const sql[ST_COUNT] = {
 			  "VALUES (?1, ?2, ?3, ?4, ?4)",
 	[ST_ATT_GET] = "SELECT id, version_id, learner_id, preview, completion_status, success_status, "
 		       "score_scaled, suspended, last_seq, state, created, updated FROM attempts WHERE id = ?1",
+	[ST_ATT_LATEST] = "SELECT a.id, a.version_id, a.learner_id, a.preview, a.completion_status, "
+			  "a.success_status, a.score_scaled, a.suspended, a.last_seq, a.state, a.created, "
+			  "a.updated FROM attempts a JOIN package_versions v ON v.id = a.version_id "
+			  "WHERE a.learner_id = ?1 AND v.package_id = ?2 AND a.preview = ?3 "
+			  "ORDER BY a.id DESC LIMIT 1",
 	[ST_ATT_LAST_SEQ] = "SELECT last_seq FROM attempts WHERE id = ?1",
 	[ST_ATT_UPDATE] = "UPDATE attempts SET last_seq = ?2, state = ?3, "
 			  "completion_status = coalesce(?4, completion_status), "
@@ -1036,20 +1041,11 @@ static int op_attempt_create(int64_t *out, pa_store *base, int64_t version_id, i
 	return rc;
 }
 
-static int op_attempt_get(pa_store_attempt *out, pa_store *base, int64_t attempt_id)
+/* Read the attempt row st stands on (the columns of ST_ATT_GET). */
+static int read_attempt(pa_store_attempt *out, sqlite3_stmt *st)
 {
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	conn *c;
 	int rc;
 
-	if ((rc = reader_get(&c, s)) != 0)
-		return rc;
-	if ((rc = stmt(&st, c, ST_ATT_GET)) != 0)
-		goto done;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	if ((rc = step_row(c, st, "attempt")) != 0)
-		goto done;
 	out->id = sqlite3_column_int64(st, 0);
 	out->version_id = sqlite3_column_int64(st, 1);
 	out->learner_id = sqlite3_column_int64(st, 2);
@@ -1072,10 +1068,49 @@ static int op_attempt_get(pa_store_attempt *out, pa_store *base, int64_t attempt
 		memcpy(out->state, sqlite3_column_blob(st, 9), out->state_len);
 	}
 done:
-	stmt_done(st);
-	reader_put(s, c);
 	if (rc)
 		pa_store_attempt_dispose(out);
+	return rc;
+}
+
+static int op_attempt_get(pa_store_attempt *out, pa_store *base, int64_t attempt_id)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	conn *c;
+	int rc;
+
+	if ((rc = reader_get(&c, s)) != 0)
+		return rc;
+	if ((rc = stmt(&st, c, ST_ATT_GET)) == 0) {
+		sqlite3_bind_int64(st, 1, attempt_id);
+		if ((rc = step_row(c, st, "attempt")) == 0)
+			rc = read_attempt(out, st);
+	}
+	stmt_done(st);
+	reader_put(s, c);
+	return rc;
+}
+
+static int op_attempt_latest(pa_store_attempt *out, pa_store *base, int64_t learner_id,
+			     int64_t package_id, bool preview)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	conn *c;
+	int rc;
+
+	if ((rc = reader_get(&c, s)) != 0)
+		return rc;
+	if ((rc = stmt(&st, c, ST_ATT_LATEST)) == 0) {
+		sqlite3_bind_int64(st, 1, learner_id);
+		sqlite3_bind_int64(st, 2, package_id);
+		sqlite3_bind_int(st, 3, preview);
+		if ((rc = step_row(c, st, "attempt")) == 0)
+			rc = read_attempt(out, st);
+	}
+	stmt_done(st);
+	reader_put(s, c);
 	return rc;
 }
 
@@ -1261,6 +1296,7 @@ static const pa_store_ops sqlite_ops = {
 	op_learner_ensure,
 	op_attempt_create,
 	op_attempt_get,
+	op_attempt_latest,
 	op_commit_append,
 	op_commit_result,
 };

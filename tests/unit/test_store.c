@@ -307,6 +307,28 @@ static void test_store__constraints(void **state)
 	assert_string_equal(pa_buf_cstr(&result), "{\"ok\":true}");
 	assert_int_equal(pa_store_commit_result(&result, s, attempt, 2), PA_ENOTFOUND);
 	assert_int_equal(pa_store_attempt_get(&a, s, 999), PA_ENOTFOUND);
+
+	/* A re-import makes version 2; the attempt in progress stays on version 1. */
+	{
+		pa_store_version v2;
+		int64_t preview;
+
+		assert_int_equal(pa_store_version_create(&v2, s, &golf, NULL), 0);
+		assert_int_equal(v2.version, 2);
+		assert_int_equal(pa_store_attempt_latest(&a, s, learner, v2.package_id, false), 0);
+		assert_int_equal(a.id, attempt);
+		assert_true(a.version_id != v2.id);
+		assert_int_equal(a.last_seq, 1);
+		pa_store_attempt_dispose(&a);
+		assert_int_equal(pa_store_attempt_latest(&a, s, learner, v2.package_id, true), PA_ENOTFOUND);
+		assert_int_equal(pa_store_attempt_create(&preview, s, v2.id, learner, true), 0);
+		assert_int_equal(pa_store_attempt_latest(&a, s, learner, v2.package_id, true), 0);
+		assert_int_equal(a.id, preview);
+		assert_true(a.preview);
+		pa_store_attempt_dispose(&a);
+		assert_int_equal(pa_store_attempt_latest(&a, s, learner, 999, false), PA_ENOTFOUND);
+		pa_store_version_dispose(&v2);
+	}
 	pa_buf_dispose(&result);
 	pa_store_close(s);
 	free(dir);
