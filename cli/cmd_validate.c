@@ -28,7 +28,7 @@ void pa_cmd_validate_usage(FILE *out)
 	      "  --config FILE        read settings from FILE (lines of 'name = value')\n"
 	      "  --limit NAME=VALUE   change one setting for this run\n\n"
 	      "settings (also from the environment variables named):\n", out);
-	for (size_t k = 0; k < PA_CFG_COUNT; k++)
+	for (size_t k = 0; k <= PA_CFG_SCHEMA_DIR; k++) /* the settings of packages */
 		fprintf(out, "  %-24s %s (default %s; %s)\n", e[k].name, e[k].help, e[k].def, e[k].env);
 	fputs("\nexit codes: 0 no errors, 1 errors found (or the check could not run), 2 usage error\n", out);
 }
