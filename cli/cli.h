@@ -2,7 +2,10 @@
 #ifndef PA_CLI_H
 #define PA_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
+
+#include "common/config.h"
 
 /* Exit codes, documented in `passerelle --help` and docs/cli.md. */
 #define PA_EXIT_OK 0        /* done, nothing wrong */
@@ -21,8 +24,29 @@ void pa_cmd_pack_usage(FILE *out);
 int pa_cmd_validate(int argc, char **argv);
 void pa_cmd_validate_usage(FILE *out);
 
+int pa_cmd_import(int argc, char **argv);
+void pa_cmd_import_usage(FILE *out);
+int pa_cmd_admin(int argc, char **argv);
+void pa_cmd_admin_usage(FILE *out);
+int pa_cmd_serve(int argc, char **argv);
+void pa_cmd_serve_usage(FILE *out);
+
+/*
+ * The settings of a command: defaults, then config_file (or the file named
+ * by PASSERELLE_CONFIG), then PASSERELLE_* variables, then every
+ * --set/--limit NAME=VALUE of argv. Returns an exit code (0: go on); on
+ * failure the message is printed and out needs no dispose.
+ */
+int pa_cli_settings(pa_config *out, const char *command, const char *config_file, int argc, char **argv);
+
+/* The help lines of some settings. */
+void pa_cli_settings_usage(FILE *out, const pa_config_key *keys, size_t count);
+
 /* Print "passerelle: <msg>" and the last error detail to stderr. */
 void pa_cli_fail(const char *what);
+
+/* True when --log-level came before the command (it then wins over log_level). */
+int pa_cli_log_level_given(void);
 
 /* True when argv asks for help (-h or --help). */
 int pa_cli_wants_help(int argc, char **argv);

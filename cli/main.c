@@ -8,6 +8,9 @@
 static const pa_command commands[] = {
 	{ "pack", "build SCORM 1.2 or 2004 packages from a course folder", pa_cmd_pack, pa_cmd_pack_usage },
 	{ "validate", "check a SCORM package (zip or folder)", pa_cmd_validate, pa_cmd_validate_usage },
+	{ "import", "add a SCORM package (or a new version of one) to the data folder", pa_cmd_import, pa_cmd_import_usage },
+	{ "admin", "create, list and revoke admin tokens", pa_cmd_admin, pa_cmd_admin_usage },
+	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
 };
 
 static void usage(FILE *out)
@@ -18,6 +21,13 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'passerelle <command> --help' tells more.\n\n"
 	      "exit codes: 0 ok, 1 problems found (or the work failed), 2 usage error\n", out);
+}
+
+static int log_level_given;
+
+int pa_cli_log_level_given(void)
+{
+	return log_level_given;
 }
 
 void pa_cli_fail(const char *what)
@@ -55,6 +65,7 @@ int main(int argc, char **argv)
 				return PA_EXIT_USAGE;
 			}
 			pa_log_set_level(level);
+			log_level_given = 1;
 			i += 2;
 		} else {
 			fprintf(stderr, "passerelle: unknown option '%s'\n", argv[i]);

@@ -48,7 +48,81 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 	[PA_CFG_SCHEMA_DIR] = {
 		"schema_dir", PA_CONFIG_PATH, 0, 0, PA_SCHEMA_DIR,
 		"PASSERELLE_SCHEMA_DIR",
-		"folder of the SCORM XSD sets (scorm12/ + scorm2004-4th/, or the npm layout)" },
+		"folder of the SCORM XSD sets (scorm12/ and scorm2004-4th/, or "
+		"scorm12edition/ and scorm20044thedition/)" },
+	[PA_CFG_DATA_DIR] = {
+		"data_dir", PA_CONFIG_PATH, 0, 0, "passerelle-data",
+		"PASSERELLE_DATA_DIR",
+		"folder of the store (passerelle.db) and the imported packages; --data overrides it" },
+	[PA_CFG_STORE] = {
+		"store", PA_CONFIG_STRING, 0, 0, "sqlite",
+		"PASSERELLE_STORE",
+		"storage backend: sqlite (one file in data_dir)" },
+	[PA_CFG_LISTEN] = {
+		"listen", PA_CONFIG_STRING, 0, 0, "127.0.0.1:8080",
+		"PASSERELLE_LISTEN",
+		"address and port serve listens on: HOST:PORT, [IPv6]:PORT; port 0 picks a free one" },
+	[PA_CFG_THREADS] = {
+		"threads", PA_CONFIG_INT, 1, 1024, "4",
+		"PASSERELLE_THREADS",
+		"worker threads of the HTTP server" },
+	[PA_CFG_MAX_CONNECTIONS] = {
+		"max_connections", PA_CONFIG_INT, 1, 1000000, "1024",
+		"PASSERELLE_MAX_CONNECTIONS",
+		"most open HTTP connections; more are refused" },
+	[PA_CFG_CONNECTION_TIMEOUT] = {
+		"connection_timeout", PA_CONFIG_INT, 1, 86400, "60",
+		"PASSERELLE_CONNECTION_TIMEOUT",
+		"seconds an idle HTTP connection stays open" },
+	[PA_CFG_SHUTDOWN_TIMEOUT] = {
+		"shutdown_timeout", PA_CONFIG_INT, 0, 3600, "30",
+		"PASSERELLE_SHUTDOWN_TIMEOUT",
+		"seconds serve waits for requests in progress after SIGTERM" },
+	[PA_CFG_TRUSTED_PROXIES] = {
+		"trusted_proxies", PA_CONFIG_STRING, 0, 0, "",
+		"PASSERELLE_TRUSTED_PROXIES",
+		"addresses or CIDR ranges (comma-separated) whose X-Forwarded-For/-Proto/-Host "
+		"headers are believed; empty: none" },
+	[PA_CFG_PUBLIC_BASE_URL] = {
+		"public_base_url", PA_CONFIG_STRING, 0, 0, "",
+		"PASSERELLE_PUBLIC_BASE_URL",
+		"the URL learners reach passerelle at (https://lms.example.org/passerelle); "
+		"empty: from the request and trusted X-Forwarded headers" },
+	[PA_CFG_MAX_UPLOAD_BYTES] = {
+		"max_upload_bytes", PA_CONFIG_SIZE, 1, TIB, "1G",
+		"PASSERELLE_MAX_UPLOAD_BYTES",
+		"largest package uploaded over HTTP (POST /admin/packages)" },
+	[PA_CFG_CONTENT_MAX_AGE] = {
+		"content_max_age", PA_CONFIG_INT, 0, 31536000, "3600",
+		"PASSERELLE_CONTENT_MAX_AGE",
+		"seconds browsers may cache package content without asking again" },
+	[PA_CFG_CONTENT_SECURITY_POLICY] = {
+		"content_security_policy", PA_CONFIG_STRING, 0, 0,
+		"default-src 'self'; "
+		"script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+		"style-src 'self' 'unsafe-inline' https:; "
+		"img-src 'self' data: blob: https:; "
+		"media-src 'self' data: blob: https:; "
+		"font-src 'self' data: https:; "
+		"frame-src 'self' https:; "
+		"connect-src 'self'; "
+		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		"PASSERELLE_CONTENT_SECURITY_POLICY",
+		"the Content-Security-Policy of package content: authoring tools need inline scripts "
+		"and eval; content may embed media and fonts over https; nothing may frame it but "
+		"passerelle's own pages" },
+	[PA_CFG_LOG_LEVEL] = {
+		"log_level", PA_CONFIG_STRING, 0, 0, "info",
+		"PASSERELLE_LOG_LEVEL",
+		"debug, info, warn, error or off (serve; other commands default to warn)" },
+	[PA_CFG_BUSY_TIMEOUT] = {
+		"busy_timeout", PA_CONFIG_INT, 0, 600000, "5000",
+		"PASSERELLE_BUSY_TIMEOUT",
+		"milliseconds a store operation waits for a lock held by another process" },
+	[PA_CFG_COMMIT_BATCH] = {
+		"commit_batch", PA_CONFIG_INT, 1, 100000, "512",
+		"PASSERELLE_COMMIT_BATCH",
+		"most writes grouped into one transaction (and one fsync) by the store's writer" },
 };
 
 const pa_config_entry *pa_config_entries(void)

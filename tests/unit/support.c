@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <zip.h>
 
 #include "common/fs.h"
 
@@ -75,4 +76,21 @@ int pa_test_run(pa_buf *out, const char *fmt, ...)
 	status = pclose(p);
 	pa_buf_dispose(&cmd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void pa_test_write_zip(const char *path, const char *const *entries)
+{
+	zip_t *za;
+	int err = 0;
+
+	remove(path);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(za);
+	for (size_t i = 0; entries[i]; i += 2) {
+		zip_source_t *src = zip_source_buffer(za, entries[i + 1], strlen(entries[i + 1]), 0);
+
+		assert_non_null(src);
+		assert_true(zip_file_add(za, entries[i], src, ZIP_FL_ENC_UTF_8) >= 0);
+	}
+	assert_int_equal(zip_close(za), 0);
 }

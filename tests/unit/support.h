@@ -23,6 +23,10 @@ char *pa_test_tmpdir(const char *name);
 void pa_test_write(const char *dir, const char *rel, const char *content);
 void pa_test_write_bytes(const char *dir, const char *rel, const void *data, size_t len);
 
+/* Write a zip at path from pairs of entry name and content, ended by NULL;
+ * names are written as given (tests build hostile ones too). */
+void pa_test_write_zip(const char *path, const char *const *entries);
+
 /* Run a shell command, capture stdout+stderr into out (if not NULL); returns the exit status. */
 int pa_test_run(pa_buf *out, const char *fmt, ...);
 

@@ -1,0 +1,152 @@
+/* passerelle admin: the tokens that authorise the admin API. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "runtime/auth.h"
+#include "runtime/store.h"
+
+void pa_cmd_admin_usage(FILE *out)
+{
+	fputs("usage: passerelle admin create [--data DIR] [--config FILE] NAME\n"
+	      "       passerelle admin list   [--data DIR] [--config FILE]\n"
+	      "       passerelle admin revoke [--data DIR] [--config FILE] NAME\n\n"
+	      "Admin tokens authorise the admin API of 'passerelle serve' (uploading packages):\n"
+	      "  curl -H \"Authorization: Bearer $TOKEN\" -F package=@course.zip http://127.0.0.1:8080/admin/packages\n\n"
+	      "create   makes a token called NAME and prints it once: the store keeps only its\n"
+	      "         SHA-256, so a lost token cannot be shown again (revoke it, create another)\n"
+	      "list     prints the active tokens: id, name, created, last used\n"
+	      "revoke   disables the token called NAME at once\n\n"
+	      "options:\n"
+	      "  --data DIR           the data folder (default: the data_dir setting)\n"
+	      "  --config FILE        read settings from FILE (default: $PASSERELLE_CONFIG)\n\n"
+	      "exit codes: 0 done, 1 failed (name taken, no such token), 2 usage error\n", out);
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "passerelle admin: %s%s%s\n(see 'passerelle admin --help')\n",
+		what, arg ? " " : "", arg ? arg : "");
+	return PA_EXIT_USAGE;
+}
+
+static void put_time(pa_buf *out, int64_t ms)
+{
+	char stamp[32];
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!ms) {
+		pa_buf_puts(out, "never");
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pa_buf_puts(out, stamp);
+}
+
+static int run_create(pa_store *store, const char *name)
+{
+	unsigned char hash[PA_STORE_TOKEN_HASH_BYTES];
+	pa_buf token = PA_BUF_INIT;
+	int64_t id;
+	int rc;
+
+	if ((rc = pa_auth_token_new(&token, hash)) == 0 && (rc = pa_store_token_add(&id, store, name, hash)) == 0) {
+		printf("%s\n", token.ptr);
+		fprintf(stderr, "passerelle admin: token %lld '%s' created; it is shown only this once\n",
+			(long long)id, name);
+	}
+	pa_buf_dispose(&token);
+	return rc;
+}
+
+static int run_list(pa_store *store)
+{
+	pa_store_token *list;
+	size_t n;
+	int rc;
+
+	if ((rc = pa_store_token_list(&list, &n, store)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		pa_buf line = PA_BUF_INIT;
+
+		pa_buf_printf(&line, "%lld\t%s\t", (long long)list[i].id, list[i].name);
+		put_time(&line, list[i].created);
+		pa_buf_putc(&line, '\t');
+		put_time(&line, list[i].last_used);
+		printf("%s\n", pa_buf_cstr(&line));
+		pa_buf_dispose(&line);
+	}
+	pa_store_token_list_free(list, n);
+	return 0;
+}
+
+int pa_cmd_admin(int argc, char **argv)
+{
+	const char *action = NULL, *name = NULL, *config_file = NULL, *data = NULL;
+	pa_store *store = NULL;
+	pa_config cfg;
+	int i, rc, code;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--data") || !strcmp(a, "--config") || !strcmp(a, "--set")) {
+			if (i + 1 >= argc)
+				return usage_error("this option needs a value:", a);
+			if (!strcmp(a, "--data"))
+				data = argv[i + 1];
+			else if (!strcmp(a, "--config"))
+				config_file = argv[i + 1];
+			i++;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option", a);
+		} else if (!action) {
+			action = a;
+		} else if (!name) {
+			name = a;
+		} else {
+			return usage_error("unexpected argument:", a);
+		}
+	}
+	if (!action)
+		return usage_error("what? create, list or revoke", NULL);
+	if (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke"))
+		return usage_error("not an admin action (create, list, revoke):", action);
+	if (strcmp(action, "list") != 0 && (!name || !*name))
+		return usage_error("which token? give its NAME", NULL);
+	if (!strcmp(action, "list") && name)
+		return usage_error("unexpected argument:", name);
+	if ((code = pa_cli_settings(&cfg, "admin", config_file, argc, argv)) != PA_EXIT_OK)
+		return code;
+	if (data && pa_config_set(&cfg, "data_dir", data) != 0) {
+		fprintf(stderr, "passerelle admin: --data: %s\n", pa_error_last());
+		pa_config_dispose(&cfg);
+		return PA_EXIT_USAGE;
+	}
+	code = PA_EXIT_PROBLEMS;
+	if ((rc = pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg)) != 0) {
+		pa_cli_fail("admin");
+		goto done;
+	}
+	if (!strcmp(action, "create"))
+		rc = run_create(store, name);
+	else if (!strcmp(action, "list"))
+		rc = run_list(store);
+	else if ((rc = pa_store_token_revoke(store, name)) == 0)
+		fprintf(stderr, "passerelle admin: token '%s' revoked\n", name);
+	if (rc) {
+		pa_cli_fail(action);
+		goto done;
+	}
+	code = PA_EXIT_OK;
+done:
+	pa_store_close(store);
+	pa_config_dispose(&cfg);
+	return code;
+}

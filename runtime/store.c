@@ -1,0 +1,179 @@
+/* The public store calls: pick a backend at open, then forward. */
+#include "runtime/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runtime/store_backend.h"
+
+int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg)
+{
+	const char *backend = cfg ? pa_config_string(cfg, PA_CFG_STORE) : "sqlite";
+
+	*out = NULL;
+	if (strcmp(backend, "sqlite") == 0)
+		return pa_store_sqlite_open(out, data_dir, cfg);
+	return pa_error_set(PA_EINVAL, "store: unknown backend '%s' (sqlite)", backend);
+}
+
+void pa_store_close(pa_store *store)
+{
+	if (store)
+		store->ops->close(store);
+}
+
+const char *pa_store_backend(const pa_store *store)
+{
+	return store->ops->name;
+}
+
+int pa_store_ping(int *out, pa_store *store)
+{
+	return store->ops->ping(out, store);
+}
+
+void pa_store_version_dispose(pa_store_version *v)
+{
+	if (!v)
+		return;
+	free(v->identifier);
+	free(v->title);
+	free(v->scorm_version);
+	free(v->manifest_sha256);
+	free(v->folder);
+	free(v->tree_json);
+	memset(v, 0, sizeof(*v));
+}
+
+int pa_store_version_folder(pa_buf *out, int64_t package_id, int version)
+{
+	return pa_buf_printf(out, "packages/%lld/%d", (long long)package_id, version);
+}
+
+int pa_store_version_create(pa_store_version *out, pa_store *store,
+			    const pa_store_new_version *in, const pa_store_placer *placer)
+{
+	if (out)
+		memset(out, 0, sizeof(*out));
+	if (!in->identifier || !*in->identifier)
+		return pa_error_set(PA_EINVAL, "store: a package needs an identifier");
+	return store->ops->version_create(out, store, in, placer);
+}
+
+int pa_store_version_get(pa_store_version *out, pa_store *store, int64_t package_id, int version)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->version_get(out, store, package_id, version, true);
+}
+
+int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t package_id, int version)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->version_get(out, store, package_id, version, false);
+}
+
+int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store)
+{
+	*out = NULL;
+	*count = 0;
+	return store->ops->package_list(out, count, store);
+}
+
+void pa_store_version_list_free(pa_store_version *list, size_t count)
+{
+	for (size_t i = 0; list && i < count; i++)
+		pa_store_version_dispose(&list[i]);
+	free(list);
+}
+
+int pa_store_token_add(int64_t *out, pa_store *store, const char *name,
+		       const unsigned char hash[PA_STORE_TOKEN_HASH_BYTES])
+{
+	if (!name || !*name)
+		return pa_error_set(PA_EINVAL, "store: a token needs a name");
+	return store->ops->token_add(out, store, name, hash);
+}
+
+int pa_store_token_list(pa_store_token **out, size_t *count, pa_store *store)
+{
+	*out = NULL;
+	*count = 0;
+	return store->ops->token_list(out, count, store);
+}
+
+void pa_store_token_list_free(pa_store_token *list, size_t count)
+{
+	for (size_t i = 0; list && i < count; i++)
+		free(list[i].name);
+	free(list);
+}
+
+int pa_store_token_revoke(pa_store *store, const char *name)
+{
+	return store->ops->token_revoke(store, name);
+}
+
+int pa_store_token_check(int64_t *out, pa_store *store,
+			 const unsigned char hash[PA_STORE_TOKEN_HASH_BYTES])
+{
+	return store->ops->token_check(out, store, hash);
+}
+
+int pa_store_learner_ensure(int64_t *out, pa_store *store, const char *subject, const char *name)
+{
+	if (!subject || !*subject)
+		return pa_error_set(PA_EINVAL, "store: a learner needs a subject");
+	return store->ops->learner_ensure(out, store, subject, name);
+}
+
+void pa_store_attempt_dispose(pa_store_attempt *a)
+{
+	if (!a)
+		return;
+	free(a->completion_status);
+	free(a->success_status);
+	free(a->state);
+	memset(a, 0, sizeof(*a));
+}
+
+int pa_store_attempt_create(int64_t *out, pa_store *store, int64_t version_id,
+			    int64_t learner_id, bool preview)
+{
+	return store->ops->attempt_create(out, store, version_id, learner_id, preview);
+}
+
+int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt_id)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->attempt_get(out, store, attempt_id);
+}
+
+int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
+			    int64_t package_id, bool preview)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->attempt_latest(out, store, learner_id, package_id, preview);
+}
+
+int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
+{
+	if (commit->seq < 1)
+		return pa_error_set(PA_EINVAL, "store: commit numbers start at 1");
+	if (!commit->calls)
+		return pa_error_set(PA_EINVAL, "store: a commit needs its calls");
+	return store->ops->commit_append(store, commit);
+}
+
+int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)
+{
+	return store->ops->commit_result(out, store, attempt_id, seq);
+}
+
+int64_t pa_store_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
