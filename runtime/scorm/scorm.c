@@ -411,7 +411,7 @@ static const char *get(pa_scorm *s, const char *el, bool lms, int *code, char *d
 	if (!resolve(s, el, &r, norm, &n)) {
 		const char *kw;
 		if (keyword_after_known(s, el, &kw) && kw[0] != 'v') {
-			bool children = kw[0] == 'c';
+			bool children = kw[1] == 'h';
 			fail(diag, code, V(s, 301, children ? 202 : 203), "%.*s has no %s", NAME(el),
 			     children ? "children" : "count");
 			return "";

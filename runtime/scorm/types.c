@@ -461,7 +461,13 @@ static int split(const char *s, const char *end, const char *delim, slice *items
 	}
 }
 
-static bool shortid(slice x) { return longid_slice(x.p, x.n, 250); }
+/* An identifier inside a pattern: never one of the delimiters. */
+static bool shortid(slice x)
+{
+	const char *end = x.p + x.n;
+	return longid_slice(x.p, x.n, 250) && !find(x.p, end, "[:]") && !find(x.p, end, "[.]") &&
+	       !find(x.p, end, "[,]");
+}
 
 static bool same(slice a, slice b) { return a.n == b.n && memcmp(a.p, b.p, a.n) == 0; }
 
