@@ -608,6 +608,27 @@ static size_t coll_max(const pa_scorm *s, int coll)
 }
 
 /*
+ * Changing an interaction's type keeps its record valid: the patterns and
+ * the response already there must fit the new type, or the state could not
+ * be imported again.
+ */
+static bool fits_type(const pa_scorm *s, unsigned i, const char *type)
+{
+	int prow = row_by_path(s, "cmi.interactions.n.correct_responses.n.pattern", 46);
+	int rrow = row_by_path(s, "cmi.interactions.n.learner_response", 35);
+	uint32_t n = count_of(s, PA_C_INT_CORRECT, i);
+	const char *v, *why;
+
+	if (n > pa_scorm_patterns_max(type))
+		return false;
+	for (uint32_t j = 0; j < n; j++)
+		if ((v = stored(s, prow, i, j)) && pa_scorm_check_pattern(type, v, &why) != 0)
+			return false;
+	v = stored(s, rrow, i, 0);
+	return !v || pa_scorm_check_response(type, v, &why) == 0;
+}
+
+/*
  * SetValue for the content (lms false) or the host (no access check).
  * Returns 0 or the standard's code, with the detail in diag.
  */
@@ -696,6 +717,9 @@ static int set(pa_scorm *s, const char *el, const char *val, bool lms, char *dia
 				return fail(diag, code, 351, "%.*s: identifier already used at index %u", NAME(el), j);
 		}
 	}
+	if (r.row == s->rows.int_type && s->version == PA_SCORM_2004 && !fits_type(s, i1, val))
+		return fail(diag, code, 351, "%.*s: the interaction's responses do not fit the type %s",
+		            NAME(el), val);
 	rc = put(s, key, val, len);
 	if (rc == 0 && create[0])
 		rc = count_inc(s, colls[0], 0);

@@ -137,7 +137,8 @@ int pa_scorm_export(const pa_scorm *s, char **out, size_t *len)
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->tab[i].key && s->tab[i].val)
 			v[n++] = &s->tab[i];
-	qsort(v, n, sizeof *v, cmp_key);
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_key);
 
 	sb_puts(&b, STATE_MAGIC "\nversion ");
 	sb_puts(&b, s->version == PA_SCORM_12 ? "1.2" : "2004");

@@ -1,0 +1,67 @@
+// The engine benchmark, JavaScript side: the same call sequence
+// (session-2004.txt) through scorm.wasm (runtime/scorm/engine.mjs) and
+// through scorm-again's Scorm2004API, each for about two seconds; with the
+// native program's JSON line given, prints the three side by side.
+// scorm-again comes from node_modules, or from SCORM_AGAIN_DIR (a folder
+// where `npm install scorm-again@3.4.3` ran).
+// usage: node bench/engine/run.mjs build/release/scorm.wasm [native-json-line]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const [wasmPath, nativeLine] = process.argv.slice(2);
+const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+const calls = readFileSync(path.join(root, 'bench/engine/session-2004.txt'), 'utf8')
+  .split('\n').filter(Boolean).map((l) => l.split('\t'));
+
+const saDir = process.env.SCORM_AGAIN_DIR ? path.join(process.env.SCORM_AGAIN_DIR, 'node_modules/scorm-again')
+  : path.join(root, 'node_modules/scorm-again');
+const saPkg = JSON.parse(readFileSync(path.join(saDir, 'package.json'), 'utf8'));
+const { Scorm2004API } = await import(pathToFileURL(path.join(saDir, 'dist/esm/scorm2004.js')));
+const { loadScormEngine, scorm2004Api } = await import(pathToFileURL(path.join(root, 'runtime/scorm/engine.mjs')));
+const runtime = await loadScormEngine(readFileSync(wasmPath));
+
+// One session through an API object; checked the first time.
+function session(api, check) {
+  for (const [op, el, value] of calls) {
+    let ok = true;
+    if (op === 'init') ok = api.Initialize('') === 'true';
+    else if (op === 'term') ok = api.Terminate('') === 'true';
+    else if (op === 'commit') ok = api.Commit('') === 'true';
+    else if (op === 'set') ok = api.SetValue(el, value) === 'true';
+    else if (op === 'get') { api.GetValue(el); ok = ['0', '403', 0, 403].includes(api.GetLastError()); }
+    if (check && !ok) throw new Error(`${op} ${el} failed: ${api.GetLastError()}`);
+  }
+}
+
+function measure(make, done) {
+  const first = make();
+  session(first, true);
+  done(first);
+  for (let i = 0; i < 50; i++) { const a = make(); session(a, false); done(a); } // warm the JIT
+  let sessions = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 20; i++) { const a = make(); session(a, false); done(a); }
+    sessions += 20;
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  } while (elapsed < seconds);
+  return { sessions, seconds: elapsed, calls_per_second: (calls.length * sessions) / elapsed };
+}
+
+const engines = new Map();
+const wasm = measure(() => { const e = runtime.create('2004'); const api = scorm2004Api(e); engines.set(api, e); return api; },
+  (api) => { engines.get(api).free(); engines.delete(api); });
+const sa = measure(() => new Scorm2004API({ logLevel: 5, autocommit: false }), () => {});
+const native = nativeLine ? JSON.parse(nativeLine) : null;
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const us = (n) => (1e6 / n).toFixed(2);
+console.log(`calls per session: ${calls.length}; Node ${process.version}\n`);
+console.log('| engine | calls per second | µs per call | vs scorm-again |');
+console.log('|---|---|---|---|');
+if (native) console.log(`| passerelle native (C, -O2) | ${fmt(native.calls_per_second)} | ${us(native.calls_per_second)} | ${(native.calls_per_second / sa.calls_per_second).toFixed(1)}x |`);
+console.log(`| passerelle scorm.wasm in Node | ${fmt(wasm.calls_per_second)} | ${us(wasm.calls_per_second)} | ${(wasm.calls_per_second / sa.calls_per_second).toFixed(1)}x |`);
+console.log(`| scorm-again ${saPkg.version} in Node | ${fmt(sa.calls_per_second)} | ${us(sa.calls_per_second)} | 1.0x |`);
