@@ -5,7 +5,8 @@
 //   const engine = create('2004', { suspendDataMax: 65536 });
 //   window.API_1484_11 = scorm2004Api(engine);
 //
-// Strings cross as NUL-terminated UTF-8 through one scratch area of linear memory.
+// Strings cross as NUL-terminated UTF-8 through one scratch area of linear memory
+// (no allocation per call).
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -21,52 +22,65 @@ export async function loadScormEngine(bytes) {
   x._initialize();
   let scratch = 0;
   let scratchSize = 0;
+  let view = new Uint8Array(x.memory.buffer);
+  let second = 0; // where put2 wrote its second string
 
-  const u8 = () => new Uint8Array(x.memory.buffer);
+  // The memory view, renewed when the memory has grown.
+  const u8 = () => (view.buffer === x.memory.buffer ? view : (view = new Uint8Array(x.memory.buffer)));
   const read = (ptr) => {
     if (!ptr) return null;
     const m = u8();
-    let end = ptr;
-    while (m[end] !== 0) end++;
-    return decoder.decode(m.subarray(ptr, end));
+    return decoder.decode(m.subarray(ptr, m.indexOf(0, ptr)));
   };
-  // Write the strings one after the other into the scratch area; returns their addresses.
-  const put = (...strings) => {
-    const bytes = strings.map((s) => (s instanceof Uint8Array ? s : encoder.encode(s == null ? '' : String(s))));
-    const need = bytes.reduce((n, b) => n + b.length + 1, 0);
-    if (need > scratchSize) {
-      if (scratch) x.pa_dealloc(scratch);
-      scratchSize = Math.max(need, 2 * scratchSize, 4096);
-      scratch = x.pa_alloc(scratchSize);
-      if (!scratch) throw new Error('scorm.wasm: out of memory');
-    }
+  const ensure = (need) => {
+    if (need <= scratchSize) return;
+    if (scratch) x.pa_dealloc(scratch);
+    scratchSize = Math.max(need, 2 * scratchSize, 4096);
+    scratch = x.pa_alloc(scratchSize);
+    if (!scratch) throw new Error('scorm.wasm: out of memory');
+  };
+  const text = (v) => (v == null ? '' : v instanceof Uint8Array ? v : String(v));
+  // Write one value at `at` (room checked by the caller), NUL-terminated; returns the end.
+  const write = (v, at) => {
     const m = u8();
-    const ptrs = [];
-    let at = scratch;
-    for (const b of bytes) {
-      m.set(b, at);
-      m[at + b.length] = 0;
-      ptrs.push(at);
-      at += b.length + 1;
-    }
-    return ptrs;
+    let n;
+    if (v instanceof Uint8Array) { m.set(v, at); n = v.length; }
+    else n = encoder.encodeInto(v, m.subarray(at, scratch + scratchSize)).written;
+    m[at + n] = 0;
+    return at + n + 1;
+  };
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const room = (v) => (v instanceof Uint8Array ? v.length : 3 * v.length) + 1;
+  const put = (a) => {
+    a = text(a);
+    ensure(room(a));
+    write(a, scratch);
+    return scratch;
+  };
+  const put2 = (a, b) => {
+    a = text(a);
+    b = text(b);
+    ensure(room(a) + room(b));
+    second = write(a, scratch);
+    write(b, second);
+    return scratch;
   };
   const limitArgs = (limits = {}) => LIMIT_KEYS.map((k) => limits[k] >>> 0);
 
   class Engine {
     constructor(handle) { this.h = handle; }
-    initialize(param = '') { return x.pa_scorm_initialize(this.h, ...put(param)) === 1; }
-    terminate(param = '') { return x.pa_scorm_terminate(this.h, ...put(param)) === 1; }
-    commit(param = '') { return x.pa_scorm_commit(this.h, ...put(param)) === 1; }
-    getValue(element) { return read(x.pa_scorm_get_value(this.h, ...put(element))); }
-    setValue(element, value) { return x.pa_scorm_set_value(this.h, ...put(element, value)) === 1; }
+    initialize(param = '') { return x.pa_scorm_initialize(this.h, put(param)) === 1; }
+    terminate(param = '') { return x.pa_scorm_terminate(this.h, put(param)) === 1; }
+    commit(param = '') { return x.pa_scorm_commit(this.h, put(param)) === 1; }
+    getValue(element) { return read(x.pa_scorm_get_value(this.h, put(element))); }
+    setValue(element, value) { return x.pa_scorm_set_value(this.h, put2(element, value), second) === 1; }
     // SetValue with the value's exact bytes (tests of what is not UTF-8).
-    setValueBytes(element, bytes) { return x.pa_scorm_set_value(this.h, ...put(element, bytes)) === 1; }
+    setValueBytes(element, bytes) { return x.pa_scorm_set_value(this.h, put2(element, bytes), second) === 1; }
     getLastError() { return x.pa_scorm_get_last_error(this.h); }
-    getErrorString(code) { return read(x.pa_scorm_get_error_string(this.h, ...put(code))); }
-    getDiagnostic(code) { return read(x.pa_scorm_get_diagnostic(this.h, ...put(code))); }
-    lmsSet(element, value) { return x.pa_scorm_lms_set(this.h, ...put(element, value)) === 0; }
-    lmsGet(element) { return read(x.pa_scorm_lms_get(this.h, ...put(element))); }
+    getErrorString(code) { return read(x.pa_scorm_get_error_string(this.h, put(code))); }
+    getDiagnostic(code) { return read(x.pa_scorm_get_diagnostic(this.h, put(code))); }
+    lmsSet(element, value) { return x.pa_scorm_lms_set(this.h, put2(element, value), second) === 0; }
+    lmsGet(element) { return read(x.pa_scorm_lms_get(this.h, put(element))); }
     lmsDiagnostic() { return read(x.pa_scorm_lms_diagnostic(this.h)); }
     navRequest() { return read(x.pa_scorm_nav_request(this.h)); }
     nextSession() { return x.pa_scorm_next_session(this.h); }
