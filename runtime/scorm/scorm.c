@@ -830,21 +830,30 @@ static void finish(pa_scorm *s)
 	if (ok && s->total_cs + cs >= s->total_cs)
 		s->total_cs += cs;
 	if (s->version == PA_SCORM_12) {
-		/* RTE 1.2 3.4.4: with a mastery score and credit, the score decides. */
+		/*
+		 * RTE 1.2 p. 3-25 and Conformance Requirements 2-19: a status the
+		 * SCO never set becomes "completed" ("browsed" in browse mode);
+		 * then, for credit and unless the SCO said "incomplete", a mastery
+		 * score and a raw score decide between passed and failed.
+		 */
 		const char *status = stored(s, s->rows.lesson_status, 0, 0);
 		const char *mode = stored(s, s->rows.mode, 0, 0);
 		const char *credit = stored(s, s->rows.credit, 0, 0);
 		const char *raw = stored(s, s->rows.score_raw, 0, 0);
 		const char *mastery = stored(s, s->rows.mastery, 0, 0);
+		bool untouched = !status || strcmp(status, "not attempted") == 0;
 		double r, m;
 		const char *next = NULL;
 
 		if (mode && strcmp(mode, "browse") == 0) {
-			if (!status || strcmp(status, "not attempted") == 0)
+			if (untouched)
 				next = "browsed";
-		} else if ((!credit || strcmp(credit, "credit") == 0) && raw && *raw && mastery && *mastery &&
-		           pa_scorm_real(raw, &r) && pa_scorm_real(mastery, &m)) {
-			next = r >= m ? "passed" : "failed";
+		} else {
+			if (untouched)
+				next = "completed";
+			if ((!credit || strcmp(credit, "credit") == 0) && (!status || strcmp(status, "incomplete") != 0) &&
+			    raw && *raw && mastery && *mastery && pa_scorm_real(raw, &r) && pa_scorm_real(mastery, &m))
+				next = r >= m ? "passed" : "failed";
 		}
 		if (next)
 			(void)put(s, pa_scorm_key(s->rows.lesson_status, 0, 0), next, strlen(next));
