@@ -324,13 +324,12 @@ static int PA_SCORM_PRINTF(4, 5) fail(char *diag, int *code, int c, const char *
 
 /* ---- reading ---- */
 
-static const char *computed(pa_scorm *s, const pa_scorm_elem *e, int row, bool *unset)
+static const char *computed(pa_scorm *s, const pa_scorm_elem *e, int row)
 {
 	const char *p = e->path;
 	const char *v;
 	double a, b;
 
-	*unset = false;
 	if (strcmp(p, "cmi.entry") == 0 || strcmp(p, "cmi.core.entry") == 0)
 		return s->entry;
 	if (strcmp(p, "cmi.total_time") == 0) {
@@ -399,7 +398,6 @@ static const char *get(pa_scorm *s, const char *el, bool lms, int *code, char *d
 	const pa_scorm_elem *e;
 	int colls[2];
 	const char *v;
-	bool unset;
 
 	*code = 0;
 	if (!el || !*el) {
@@ -446,7 +444,7 @@ static const char *get(pa_scorm *s, const char *el, bool lms, int *code, char *d
 		break;
 	}
 	if (e->flags & PA_F_COMPUTED)
-		v = computed(s, e, r.row, &unset);
+		v = computed(s, e, r.row);
 	else {
 		v = stored(s, r.row, r.nidx > 0 ? r.idx[0] : 0, r.nidx > 1 ? r.idx[1] : 0);
 		if (!v)
@@ -485,7 +483,6 @@ static int check_value(pa_scorm *s, const pa_scorm_elem *e, const char *el, cons
                        size_t len, const char *itype, bool lms, char *diag, int *code)
 {
 	size_t chars, spm = spm_of(s, e);
-	bool v12 = s->version == PA_SCORM_12;
 	int mismatch = V(s, 406, 405), range = V(s, 407, 405), toolong = V(s, 351, 405);
 	double d;
 	long l;
@@ -590,7 +587,6 @@ static int check_value(pa_scorm *s, const pa_scorm_elem *e, const char *el, cons
 			return fail(diag, code, mismatch, "%.*s: not a time HH:MM:SS", NAME(el));
 		return 0;
 	default:
-		(void)v12;
 		return fail(diag, code, V(s, 351, 101), "%.*s cannot be set", NAME(el));
 	}
 }
@@ -602,8 +598,7 @@ static size_t coll_max(const pa_scorm *s, int coll)
 	case PA_C_OBJECTIVES: return s->lim.objectives_max;
 	case PA_C_COMMENTS_LEARNER:
 	case PA_C_COMMENTS_LMS: return s->lim.comments_max;
-	case PA_C_INT_OBJECTIVES: return s->version == PA_SCORM_12 ? 100 : 100;
-	default: return 100;
+	default: return 100; /* objectives of one interaction; patterns are capped by type */
 	}
 }
 
