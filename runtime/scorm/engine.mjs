@@ -30,7 +30,18 @@ export async function loadScormEngine(bytes) {
   const read = (ptr) => {
     if (!ptr) return null;
     const m = u8();
-    return decoder.decode(m.subarray(ptr, m.indexOf(0, ptr)));
+    const end = m.indexOf(0, ptr);
+    // Short ASCII strings (most values) are cheaper to build by hand than through TextDecoder.
+    if (end - ptr <= 64) {
+      let s = '';
+      for (let i = ptr; i < end; i++) {
+        const c = m[i];
+        if (c >= 0x80) return decoder.decode(m.subarray(ptr, end));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(m.subarray(ptr, end));
   };
   const ensure = (need) => {
     if (need <= scratchSize) return;
@@ -43,9 +54,16 @@ export async function loadScormEngine(bytes) {
   // Write one value at `at` (room checked by the caller), NUL-terminated; returns the end.
   const write = (v, at) => {
     const m = u8();
-    let n;
+    let n = 0;
     if (v instanceof Uint8Array) { m.set(v, at); n = v.length; }
-    else n = encoder.encodeInto(v, m.subarray(at, scratch + scratchSize)).written;
+    else if (v.length <= 64) {
+      // Short ASCII strings by hand; anything else through TextEncoder.
+      for (; n < v.length; n++) {
+        const c = v.charCodeAt(n);
+        if (c >= 0x80) { n = encoder.encodeInto(v, m.subarray(at, scratch + scratchSize)).written; break; }
+        m[at + n] = c;
+      }
+    } else n = encoder.encodeInto(v, m.subarray(at, scratch + scratchSize)).written;
     m[at + n] = 0;
     return at + n + 1;
   };
