@@ -1,17 +1,18 @@
 // The engine benchmark, JavaScript side: the same call sequence
 // (session-2004.txt) through scorm.wasm (runtime/scorm/engine.mjs) and
-// through scorm-again's Scorm2004API, each for about two seconds; with the
-// native program's JSON line given, prints the three side by side.
-// Each side is measured in five rounds, alternating, and the median is kept:
+// through scorm-again's Scorm2004API, and through the native program
+// (bench_engine), and prints the three side by side.
+// Each engine is measured in five rounds, alternating, and the median is kept:
 // the machine is shared and noisy. scorm-again comes from node_modules, or from SCORM_AGAIN_DIR (a folder
 // where `npm install scorm-again@3.4.3` ran).
-// usage: node bench/engine/run.mjs build/release/scorm.wasm [native-json-line]
+// usage: node bench/engine/run.mjs build/release/scorm.wasm build/release/bench_engine
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const [wasmPath, nativeLine] = process.argv.slice(2);
+const [wasmPath, nativeBin] = process.argv.slice(2);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const rounds = 5;
 const calls = readFileSync(path.join(root, 'bench/engine/session-2004.txt'), 'utf8')
@@ -57,14 +58,19 @@ const engines = new Map();
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
 const wasmRuns = [];
 const saRuns = [];
+const nativeRuns = [];
+const sessionFile = path.join(root, 'bench/engine/session-2004.txt');
 for (let i = 0; i < rounds; i++) {
+  if (nativeBin) {
+    nativeRuns.push(JSON.parse(execFileSync(nativeBin, [sessionFile, String(seconds)], { encoding: 'utf8' })).calls_per_second);
+  }
   wasmRuns.push(measure(() => { const e = runtime.create('2004'); const api = scorm2004Api(e); engines.set(api, e); return api; },
     (api) => { engines.get(api).free(); engines.delete(api); }).calls_per_second);
   saRuns.push(measure(() => new Scorm2004API({ logLevel: 5, autocommit: false }), () => {}).calls_per_second);
 }
 const wasm = { calls_per_second: median(wasmRuns) };
 const sa = { calls_per_second: median(saRuns) };
-const native = nativeLine ? JSON.parse(nativeLine) : null;
+const native = nativeBin ? { calls_per_second: median(nativeRuns) } : null;
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const us = (n) => (1e6 / n).toFixed(2);

@@ -10,7 +10,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cmake --preset release >/dev/null
 cmake --build --preset release --target bench_engine scorm_wasm >/dev/null
-# five native runs; keep the one with the median rate
-native=$(for _ in 1 2 3 4 5; do build/release/bench_engine bench/engine/session-2004.txt "${BENCH_SECONDS:-1}"; done |
-  sort -t: -k6 -n | sed -n 3p)
-node bench/engine/run.mjs build/release/scorm.wasm "$native"
+node bench/engine/run.mjs build/release/scorm.wasm build/release/bench_engine
