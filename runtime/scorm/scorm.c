@@ -1082,7 +1082,7 @@ static void drop(pa_scorm *s, int row)
 
 int pa_scorm_next_session(pa_scorm *s)
 {
-	const char *ex;
+	const char *ex, *nav;
 	bool suspended;
 	int rc = 0;
 
@@ -1091,7 +1091,9 @@ int pa_scorm_next_session(pa_scorm *s)
 	if (s->phase == PA_SCORM_RUNNING)
 		finish(s);
 	ex = stored(s, s->rows.exit, 0, 0);
-	suspended = ex && strcmp(ex, "suspend") == 0;
+	nav = stored(s, s->rows.nav, 0, 0);
+	/* suspendAll suspends the whole activity tree, this SCO with it (SN book). */
+	suspended = (ex && strcmp(ex, "suspend") == 0) || (nav && strcmp(nav, "suspendAll") == 0);
 	if (suspended) {
 		memcpy(s->entry, "resume", 7);
 	} else if (s->version == PA_SCORM_2004) {

@@ -110,7 +110,7 @@ const char *pa_scorm_nav_request(pa_scorm *s);
 /*
  * Close the session (as Terminate does, if the content never called it:
  * a closed window) and prepare the next one: cmi.entry becomes "resume"
- * after exit "suspend"; otherwise 2004 starts a new attempt (learner data
+ * after exit "suspend" (or the 2004 request "suspendAll"); otherwise 2004 starts a new attempt (learner data
  * cleared, entry "ab-initio", total time zero) and 1.2 keeps the data with
  * entry "". Session values (exit, session_time, nav request) are cleared.
  */
