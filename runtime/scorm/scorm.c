@@ -223,7 +223,7 @@ static bool resolve(const pa_scorm *s, const char *path, pa_scorm_ref *r, char *
 	return r->row >= 0;
 }
 
-/* Does el end with one of the keywords (given as "._children|._count")
+/* Does el end with a keyword (_children, _count, _version)
  * after the name of an element or of a parent of elements? */
 static bool keyword_after_known(const pa_scorm *s, const char *el, const char **kw)
 {
