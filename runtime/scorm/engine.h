@@ -40,7 +40,8 @@ struct pa_scorm {
 	struct {
 		int int_id, int_type, obj_id, completion_threshold, progress_measure,
 		    scaled_passing_score, score_scaled, exit, session_time, nav,
-		    lesson_status, score_raw, mastery, credit, mode;
+		    lesson_status, score_raw, mastery, credit, mode,
+		    nav_choice, nav_jump; /* the target rows; each state row follows its target */
 	} rows;
 	pa_scorm_entry *tab;
 	size_t cap, used, bytes;

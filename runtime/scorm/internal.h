@@ -41,6 +41,7 @@ enum {
 	PA_C_NONE = 0,
 	PA_C_INTERACTIONS, PA_C_OBJECTIVES, PA_C_COMMENTS_LEARNER, PA_C_COMMENTS_LMS,
 	PA_C_INT_OBJECTIVES, PA_C_INT_CORRECT,
+	PA_C_NAV_CHOICE, PA_C_NAV_JUMP, /* request_valid.choice/jump.{target=} as the host states them */
 	PA_C_N
 };
 
@@ -54,6 +55,7 @@ enum {
 #define PA_F_LIM_LOCATION 0x40u /* SPM from limits.location_max */
 #define PA_F_COMPUTED  0x80u /* value computed on read */
 #define PA_F_LMS_KEEP  0x100u /* owned by the LMS: kept across 2004 attempts */
+#define PA_F_HIDDEN    0x200u /* the engine's own record: not an element the SCO can name */
 
 typedef struct pa_scorm_elem {
 	const char *path;  /* "cmi.interactions.n.id": n stands for an index */

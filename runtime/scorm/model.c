@@ -135,6 +135,16 @@ static const pa_scorm_elem model2004[] = {
 	  .words = "true|false|unknown", .def = "unknown" },
 	{ .path = "adl.nav.request_valid.previous", .type = PA_T_VOCAB, .access = PA_A_RO,
 	  .words = "true|false|unknown", .def = "unknown" },
+	/* adl.nav.request_valid.choice.{target=ID} and .jump.{target=ID}, one record per
+	 * target the host stated (scorm.c maps the names). */
+	{ .path = "adl.nav.request_valid.choice.n.target", .type = PA_T_LONGID, .access = PA_A_RO,
+	  .coll = PA_C_NAV_CHOICE, .flags = PA_F_CREATE | PA_F_HIDDEN, .spm = 4000 },
+	{ .path = "adl.nav.request_valid.choice.n.state", .type = PA_T_VOCAB, .access = PA_A_RO,
+	  .coll = PA_C_NAV_CHOICE, .flags = PA_F_HIDDEN, .words = "true|false|unknown" },
+	{ .path = "adl.nav.request_valid.jump.n.target", .type = PA_T_LONGID, .access = PA_A_RO,
+	  .coll = PA_C_NAV_JUMP, .flags = PA_F_CREATE | PA_F_HIDDEN, .spm = 4000 },
+	{ .path = "adl.nav.request_valid.jump.n.state", .type = PA_T_VOCAB, .access = PA_A_RO,
+	  .coll = PA_C_NAV_JUMP, .flags = PA_F_HIDDEN, .words = "true|false|unknown" },
 };
 
 #define STATUS12 "passed|completed|failed|incomplete|browsed|not attempted"

@@ -167,7 +167,8 @@ static bool known_prefix(const pa_scorm *s, const char *norm, size_t n)
 {
 	for (size_t i = 0; i < s->nmodel; i++) {
 		const char *p = s->model[i].path;
-		if (strncmp(p, norm, n) == 0 && (p[n] == '\0' || p[n] == '.'))
+		if (!(s->model[i].flags & PA_F_HIDDEN) && strncmp(p, norm, n) == 0 &&
+		    (p[n] == '\0' || p[n] == '.'))
 			return true;
 	}
 	return false;
@@ -376,14 +377,41 @@ static bool target(const char *p, const char **rest)
 	return true;
 }
 
-static bool nav_valid_name(const char *el)
+/* adl.nav.request_valid.choice.{target=ID} or .jump.{target=ID}: the
+ * collection of its records and the target. */
+static bool nav_valid_name(const char *el, int *coll, const char **id, size_t *idlen)
 {
-	const char *rest;
-	if (strncmp(el, "adl.nav.request_valid.choice.", 29) == 0)
-		return target(el + 29, &rest) && *rest == '\0';
-	if (strncmp(el, "adl.nav.request_valid.jump.", 27) == 0)
-		return target(el + 27, &rest) && *rest == '\0';
-	return false;
+	static const char choice[] = "adl.nav.request_valid.choice.", jump[] = "adl.nav.request_valid.jump.";
+	const char *p, *rest;
+
+	if (strncmp(el, choice, sizeof choice - 1) == 0) {
+		p = el + sizeof choice - 1;
+		*coll = PA_C_NAV_CHOICE;
+	} else if (strncmp(el, jump, sizeof jump - 1) == 0) {
+		p = el + sizeof jump - 1;
+		*coll = PA_C_NAV_JUMP;
+	} else {
+		return false;
+	}
+	if (!target(p, &rest) || *rest != '\0')
+		return false;
+	*id = p + 8;
+	*idlen = (size_t)(rest - 1 - *id);
+	return true;
+}
+
+/* The record of a stated target, or -1. */
+static int nav_record(const pa_scorm *s, int coll, const char *id, size_t idlen)
+{
+	uint32_t n = count_of(s, coll, 0);
+	int row = coll == PA_C_NAV_CHOICE ? s->rows.nav_choice : s->rows.nav_jump;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const pa_scorm_entry *e = pa_scorm_find(s, pa_scorm_key(row, i, 0));
+		if (e && e->val && e->len == idlen && memcmp(e->val, id, idlen) == 0)
+			return (int)i;
+	}
+	return -1;
 }
 
 /*
@@ -397,16 +425,22 @@ static const char *get(pa_scorm *s, const char *el, bool lms, int *code, char *d
 	pa_scorm_ref r;
 	const pa_scorm_elem *e;
 	int colls[2];
-	const char *v;
+	const char *v, *id;
+	size_t idlen;
 
 	*code = 0;
 	if (!el || !*el) {
 		fail(diag, code, V(s, 301, 201), "GetValue needs the name of an element");
 		return "";
 	}
-	if (s->version == PA_SCORM_2004 && nav_valid_name(el))
-		return "unknown"; /* the sequencing engine's hook: nothing known yet */
-	if (!resolve(s, el, &r, norm, &n)) {
+	if (s->version == PA_SCORM_2004 && nav_valid_name(el, &colls[0], &id, &idlen)) {
+		/* what the host (the sequencing engine) stated, or unknown */
+		int i = nav_record(s, colls[0], id, idlen);
+		int row = colls[0] == PA_C_NAV_CHOICE ? s->rows.nav_choice : s->rows.nav_jump;
+		v = i >= 0 ? stored(s, row + 1, (unsigned)i, 0) : NULL;
+		return v ? v : "unknown";
+	}
+	if (!resolve(s, el, &r, norm, &n) || (!lms && (s->model[r.row].flags & PA_F_HIDDEN))) {
 		const char *kw;
 		if (keyword_after_known(s, el, &kw) && kw[0] != 'v') {
 			bool children = kw[1] == 'h';
@@ -598,6 +632,8 @@ static size_t coll_max(const pa_scorm *s, int coll)
 	case PA_C_OBJECTIVES: return s->lim.objectives_max;
 	case PA_C_COMMENTS_LEARNER:
 	case PA_C_COMMENTS_LMS: return s->lim.comments_max;
+	case PA_C_NAV_CHOICE:
+	case PA_C_NAV_JUMP: return 1000; /* activities of one course */
 	default: return 100; /* objectives of one interaction; patterns are capped by type */
 	}
 }
@@ -623,6 +659,38 @@ static bool fits_type(const pa_scorm *s, unsigned i, const char *type)
 	return !v || pa_scorm_check_response(type, v, &why) == 0;
 }
 
+static int set(pa_scorm *s, const char *el, const char *val, bool lms, char *diag, int *code,
+               uint64_t *key_out);
+
+/* The host states request_valid for a target: its record, made if new. */
+static int set_nav_valid(pa_scorm *s, int coll, const char *id, size_t idlen, const char *val, char *diag,
+                         int *code, uint64_t *key_out)
+{
+	const char *kind = coll == PA_C_NAV_CHOICE ? "choice" : "jump";
+	char name[96];
+	int i = nav_record(s, coll, id, idlen);
+	char *copy;
+	int rc;
+
+	if (!pa_scorm_vocab("true|false|unknown", val))
+		return fail(diag, code, 406, "adl.nav.request_valid.%s: true, false or unknown", kind);
+	if (i < 0) {
+		i = (int)count_of(s, coll, 0);
+		copy = malloc(idlen + 1);
+		if (!copy)
+			return fail(diag, code, 351, "out of memory");
+		memcpy(copy, id, idlen);
+		copy[idlen] = '\0';
+		snprintf(name, sizeof name, "adl.nav.request_valid.%s.%d.target", kind, i);
+		rc = set(s, name, copy, true, diag, code, key_out);
+		free(copy);
+		if (rc)
+			return rc;
+	}
+	snprintf(name, sizeof name, "adl.nav.request_valid.%s.%d.state", kind, i);
+	return set(s, name, val, true, diag, code, key_out);
+}
+
 /*
  * SetValue for the content (lms false) or the host (no access check).
  * Returns 0 or the standard's code, with the detail in diag.
@@ -644,9 +712,12 @@ static int set(pa_scorm *s, const char *el, const char *val, bool lms, char *dia
 		return fail(diag, code, V(s, 351, 201), "SetValue needs the name of an element");
 	if (!val)
 		val = "";
-	if (s->version == PA_SCORM_2004 && nav_valid_name(el))
-		return fail(diag, code, 404, "%.*s is read-only", NAME(el));
-	if (!resolve(s, el, &r, norm, &n)) {
+	if (s->version == PA_SCORM_2004 && nav_valid_name(el, &colls[0], &itype, &n)) {
+		if (!lms)
+			return fail(diag, code, 404, "%.*s is read-only", NAME(el));
+		return set_nav_valid(s, colls[0], itype, n, val, diag, code, key_out);
+	}
+	if (!resolve(s, el, &r, norm, &n) || (!lms && (s->model[r.row].flags & PA_F_HIDDEN))) {
 		const char *kw;
 		if (keyword_after_known(s, el, &kw))
 			return fail(diag, code, V(s, 404, 402), "%.*s is a keyword: it cannot be set", NAME(el));
@@ -778,6 +849,8 @@ int pa_scorm_new(pa_scorm **out, pa_scorm_version version, const pa_scorm_limits
 	s->rows.exit = find_row(s, version == PA_SCORM_12 ? "cmi.core.exit" : "cmi.exit");
 	s->rows.session_time = find_row(s, version == PA_SCORM_12 ? "cmi.core.session_time" : "cmi.session_time");
 	s->rows.nav = find_row(s, "adl.nav.request");
+	s->rows.nav_choice = find_row(s, "adl.nav.request_valid.choice.n.target");
+	s->rows.nav_jump = find_row(s, "adl.nav.request_valid.jump.n.target");
 	s->rows.lesson_status = find_row(s, "cmi.core.lesson_status");
 	s->rows.score_raw = find_row(s, "cmi.core.score.raw");
 	s->rows.mastery = find_row(s, "cmi.student_data.mastery_score");

@@ -89,7 +89,9 @@ const char *pa_scorm_get_diagnostic(const pa_scorm *s, const char *code);
  * The host side. pa_scorm_lms_set stores any element, read-only ones
  * included (cmi.learner_id, cmi.mode, cmi.entry, cmi.total_time,
  * cmi.comments_from_lms.n.*, cmi.core.student_id,
- * cmi.student_data.mastery_score...), validated as the data model says;
+ * cmi.student_data.mastery_score, and for the sequencing engine
+ * adl.nav.request_valid.continue, .previous, .choice.{target=ID},
+ * .jump.{target=ID}), validated as the data model says;
  * it returns PA_SCORM_EINVALID with the reason in the diagnostic (the API
  * error state is left alone). pa_scorm_lms_get reads any element,
  * write-only ones included, with the evaluation the standard asks for
