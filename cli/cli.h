@@ -2,6 +2,7 @@
 #ifndef PA_CLI_H
 #define PA_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -31,10 +32,32 @@ void pa_cmd_admin_usage(FILE *out);
 int pa_cmd_serve(int argc, char **argv);
 void pa_cmd_serve_usage(FILE *out);
 
+/* One option of a subcommand. */
+typedef struct pa_cli_opt {
+	const char *name;     /* "--data" */
+	const char *alias;    /* "-o", or NULL */
+	const char **value;   /* an option with a value: where it goes (the last one wins) */
+	bool *flag;           /* a flag: set to true */
+	/* Neither value nor flag: an option with a value read elsewhere
+	 * (--set/--limit NAME=VALUE, read by pa_cli_settings). */
+} pa_cli_opt;
+
+/*
+ * Parse argv[1..] of a subcommand against opts (ending in a zeroed entry):
+ * options anywhere, up to max operands into operands (after "--" every
+ * argument is an operand). On a mistake it says what is wrong and returns
+ * PA_EXIT_USAGE; otherwise PA_EXIT_OK.
+ */
+int pa_cli_parse(const char *command, int argc, char **argv, const pa_cli_opt *opts,
+		 const char **operands, size_t max, size_t *count);
+
+/* Print "passerelle COMMAND: what arg" and where help is; returns PA_EXIT_USAGE. */
+int pa_cli_usage_error(const char *command, const char *what, const char *arg);
+
 /*
  * The settings of a command: defaults, then config_file (or the file named
  * by PASSERELLE_CONFIG), then PASSERELLE_* variables, then every
- * --set/--limit NAME=VALUE of argv. Returns an exit code (0: go on); on
+ * --set/--limit NAME=VALUE and --data DIR (the data_dir setting) of argv. Returns an exit code (0: go on); on
  * failure the message is printed and out needs no dispose.
  */
 int pa_cli_settings(pa_config *out, const char *command, const char *config_file, int argc, char **argv);

@@ -26,13 +26,6 @@ void pa_cmd_admin_usage(FILE *out)
 	      "exit codes: 0 done, 1 failed (name taken, no such token), 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle admin: %s%s%s\n(see 'passerelle admin --help')\n",
-		what, arg ? " " : "", arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 static void put_time(pa_buf *out, int64_t ms)
 {
 	char stamp[32];
@@ -88,47 +81,36 @@ static int run_list(pa_store *store)
 
 int pa_cmd_admin(int argc, char **argv)
 {
-	const char *action = NULL, *name = NULL, *config_file = NULL, *data = NULL;
+	const char *action = NULL, *name = NULL, *config_file = NULL;
 	pa_store *store = NULL;
 	pa_config cfg;
-	int i, rc, code;
+	int rc, code;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	{
+		const pa_cli_opt options[] = {
+			{ "--data", NULL, NULL, NULL },
+			{ "--config", NULL, &config_file, NULL },
+			{ "--set", NULL, NULL, NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		const char *operands[2] = { NULL, NULL };
+		size_t n;
 
-		if (!strcmp(a, "--data") || !strcmp(a, "--config") || !strcmp(a, "--set")) {
-			if (i + 1 >= argc)
-				return usage_error("this option needs a value:", a);
-			if (!strcmp(a, "--data"))
-				data = argv[i + 1];
-			else if (!strcmp(a, "--config"))
-				config_file = argv[i + 1];
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option", a);
-		} else if (!action) {
-			action = a;
-		} else if (!name) {
-			name = a;
-		} else {
-			return usage_error("unexpected argument:", a);
-		}
+		if ((code = pa_cli_parse("admin", argc, argv, options, operands, 2, &n)) != PA_EXIT_OK)
+			return code;
+		action = operands[0];
+		name = operands[1];
 	}
 	if (!action)
-		return usage_error("what? create, list or revoke", NULL);
+		return pa_cli_usage_error("admin", "what? create, list or revoke", NULL);
 	if (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke"))
-		return usage_error("not an admin action (create, list, revoke):", action);
+		return pa_cli_usage_error("admin", "not an admin action (create, list, revoke):", action);
 	if (strcmp(action, "list") != 0 && (!name || !*name))
-		return usage_error("which token? give its NAME", NULL);
+		return pa_cli_usage_error("admin", "which token? give its NAME", NULL);
 	if (!strcmp(action, "list") && name)
-		return usage_error("unexpected argument:", name);
+		return pa_cli_usage_error("admin", "unexpected argument:", name);
 	if ((code = pa_cli_settings(&cfg, "admin", config_file, argc, argv)) != PA_EXIT_OK)
 		return code;
-	if (data && pa_config_set(&cfg, "data_dir", data) != 0) {
-		fprintf(stderr, "passerelle admin: --data: %s\n", pa_error_last());
-		pa_config_dispose(&cfg);
-		return PA_EXIT_USAGE;
-	}
 	code = PA_EXIT_PROBLEMS;
 	if ((rc = pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg)) != 0) {
 		pa_cli_fail("admin");

@@ -36,13 +36,6 @@ void pa_cmd_import_usage(FILE *out)
 	      "failed, 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle import: %s%s%s\n(see 'passerelle import --help')\n",
-		what, arg ? " " : "", arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 static void print_diag(const pa_diag *diag, bool quiet)
 {
 	for (size_t i = 0; i < diag->count; i++) {
@@ -56,56 +49,35 @@ static void print_diag(const pa_diag *diag, bool quiet)
 
 int pa_cmd_import(int argc, char **argv)
 {
-	const char *path = NULL, *config_file = NULL, *data = NULL, *schemas = NULL;
+	const char *path = NULL, *config_file = NULL, *schemas = NULL;
 	bool json = false, quiet = false;
 	pa_import_options opts = { 0 };
 	pa_store_version v = { 0 };
 	pa_store *store = NULL;
 	pa_config cfg;
 	pa_diag diag;
-	int i, rc, code;
+	int rc, code;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	{
+		const pa_cli_opt options[] = {
+			{ "--data", NULL, NULL, NULL },
+			{ "--config", NULL, &config_file, NULL },
+			{ "--schemas", NULL, &schemas, NULL },
+			{ "--json", NULL, NULL, &json },
+			{ "--quiet", "-q", NULL, &quiet },
+			{ "--set", NULL, NULL, NULL },
+			{ "--limit", NULL, NULL, NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
 
-		if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			quiet = true;
-		} else if (!strcmp(a, "--data") || !strcmp(a, "--config") || !strcmp(a, "--schemas") ||
-			   !strcmp(a, "--set") || !strcmp(a, "--limit")) {
-			if (i + 1 >= argc)
-				return usage_error("this option needs a value:", a);
-			if (!strcmp(a, "--data"))
-				data = argv[i + 1];
-			else if (!strcmp(a, "--config"))
-				config_file = argv[i + 1];
-			else if (!strcmp(a, "--schemas"))
-				schemas = argv[i + 1];
-			i++;
-		} else if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc && !path)
-				path = argv[++i];
-			if (i + 1 < argc)
-				return usage_error("unexpected argument:", argv[i + 1]);
-			break;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option", a);
-		} else if (path) {
-			return usage_error("one package at a time; one too many:", a);
-		} else {
-			path = a;
-		}
+		if ((code = pa_cli_parse("import", argc, argv, options, &path, 1, &n)) != PA_EXIT_OK)
+			return code;
 	}
 	if (!path)
-		return usage_error("which package? give a zip file or a folder", NULL);
+		return pa_cli_usage_error("import", "which package? give a zip file or a folder", NULL);
 	if ((code = pa_cli_settings(&cfg, "import", config_file, argc, argv)) != PA_EXIT_OK)
 		return code;
-	if (data && pa_config_set(&cfg, "data_dir", data) != 0) {
-		fprintf(stderr, "passerelle import: --data: %s\n", pa_error_last());
-		pa_config_dispose(&cfg);
-		return PA_EXIT_USAGE;
-	}
 	pa_diag_init(&diag);
 	code = PA_EXIT_PROBLEMS;
 	if (pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg) != 0) {

@@ -25,13 +25,6 @@ void pa_cmd_pack_usage(FILE *out)
 	      "exit codes: 0 written, 1 the course has errors (or writing failed), 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle pack: %s%s\n", what, arg ? arg : "");
-	pa_cmd_pack_usage(stderr);
-	return PA_EXIT_USAGE;
-}
-
 static void print_size(FILE *out, uint64_t bytes)
 {
 	if (bytes >= 10u << 20)
@@ -48,41 +41,29 @@ int pa_cmd_pack(int argc, char **argv)
 	pa_pack_result result = { 0 };
 	pa_config cfg;
 	pa_diag diag;
-	bool have_format = false;
+	const char *format = NULL;
 	int rc, status;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool takes_value = strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 ||
-				   strcmp(a, "--output") == 0 || strcmp(a, "--lang") == 0 ||
-				   strcmp(a, "--schemas") == 0;
+	{
+		const pa_cli_opt options[] = {
+			{ "--format", NULL, &format, NULL },
+			{ "--output", "-o", &opts.output, NULL },
+			{ "--lang", NULL, &opts.lang, NULL },
+			{ "--schemas", NULL, &opts.schema_dir, NULL },
+			{ "--quiet", "-q", NULL, &opts.quiet },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
 
-		if (takes_value && i + 1 >= argc)
-			return usage_error(a, " needs a value");
-		if (strcmp(a, "--format") == 0) {
-			if (pa_format_parse(&opts.format, argv[++i]) != 0)
-				return usage_error(pa_error_last(), NULL);
-			have_format = true;
-		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-			opts.output = argv[++i];
-		} else if (strcmp(a, "--lang") == 0) {
-			opts.lang = argv[++i];
-		} else if (strcmp(a, "--schemas") == 0) {
-			opts.schema_dir = argv[++i];
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			opts.quiet = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_error("unknown option ", a);
-		} else if (!opts.course_dir) {
-			opts.course_dir = a;
-		} else {
-			return usage_error("one course folder at a time, not also ", a);
-		}
+		if ((rc = pa_cli_parse("pack", argc, argv, options, &opts.course_dir, 1, &n)) != PA_EXIT_OK)
+			return rc;
 	}
+	if (format && pa_format_parse(&opts.format, format) != 0)
+		return pa_cli_usage_error("pack", pa_error_last(), NULL);
 	if (!opts.course_dir)
-		return usage_error("which course folder?", NULL);
-	if (!have_format)
-		return usage_error("--format scorm12 or --format scorm2004 is needed", NULL);
+		return pa_cli_usage_error("pack", "which course folder?", NULL);
+	if (!format)
+		return pa_cli_usage_error("pack", "--format scorm12 or --format scorm2004 is needed", NULL);
 
 	/* The schema folder is a setting shared with validate (common/config.c). */
 	if ((rc = pa_config_init(&cfg)) != 0 || (rc = pa_config_load_env(&cfg)) != 0) {

@@ -42,46 +42,34 @@ void pa_cmd_serve_usage(FILE *out)
 	fputs("\nexit codes: 0 stopped by a signal, 1 could not start, 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle serve: %s%s%s\n(see 'passerelle serve --help')\n",
-		what, arg ? " " : "", arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 int pa_cmd_serve(int argc, char **argv)
 {
-	const char *config_file = NULL, *data = NULL, *listen = NULL;
+	const char *config_file = NULL, *listen = NULL;
 	pa_server_options opts = { 0 };
 	pa_server *server = NULL;
 	pa_store *store = NULL;
 	pa_log_level level;
 	sigset_t signals;
 	pa_config cfg;
-	int i, code, sig = 0;
+	int code, sig = 0;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	{
+		const pa_cli_opt options[] = {
+			{ "--data", NULL, NULL, NULL },
+			{ "--config", NULL, &config_file, NULL },
+			{ "--listen", NULL, &listen, NULL },
+			{ "--set", NULL, NULL, NULL },
+			{ "--limit", NULL, NULL, NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
 
-		if (!strcmp(a, "--data") || !strcmp(a, "--config") || !strcmp(a, "--listen") ||
-		    !strcmp(a, "--set") || !strcmp(a, "--limit")) {
-			if (i + 1 >= argc)
-				return usage_error("this option needs a value:", a);
-			if (!strcmp(a, "--data"))
-				data = argv[i + 1];
-			else if (!strcmp(a, "--config"))
-				config_file = argv[i + 1];
-			else if (!strcmp(a, "--listen"))
-				listen = argv[i + 1];
-			i++;
-		} else {
-			return usage_error(a[0] == '-' ? "unknown option" : "unexpected argument:", a);
-		}
+		if ((code = pa_cli_parse("serve", argc, argv, options, NULL, 0, &n)) != PA_EXIT_OK)
+			return code;
 	}
 	if ((code = pa_cli_settings(&cfg, "serve", config_file, argc, argv)) != PA_EXIT_OK)
 		return code;
-	if ((data && pa_config_set(&cfg, "data_dir", data) != 0) ||
-	    (listen && pa_config_set(&cfg, "listen", listen) != 0) ||
+	if ((listen && pa_config_set(&cfg, "listen", listen) != 0) ||
 	    pa_log_parse_level(&level, pa_config_string(&cfg, PA_CFG_LOG_LEVEL)) != 0) {
 		fprintf(stderr, "passerelle serve: %s\n", pa_error_last());
 		pa_config_dispose(&cfg);

@@ -45,13 +45,6 @@ void pa_cmd_validate_usage(FILE *out)
 	fputs("\nexit codes: 0 no errors, 1 errors found (or the check could not run), 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle validate: %s%s%s\n(see 'passerelle validate --help')\n",
-		what, arg ? " " : "", arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 static void print_diag(const pa_diag *diag, bool quiet)
 {
 	pa_diag errors;
@@ -79,70 +72,29 @@ int pa_cmd_validate(int argc, char **argv)
 	pa_scorm_version version;
 	pa_config cfg;
 	pa_diag diag;
-	int i, rc, exit_code = PA_EXIT_OK;
+	int rc, exit_code = PA_EXIT_OK;
 
 	/* First pass: everything but the settings, which need the config file first. */
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	{
+		const pa_cli_opt options[] = {
+			{ "--strict", NULL, NULL, &strict },
+			{ "--quiet", "-q", NULL, &quiet },
+			{ "--schemas", NULL, &schemas, NULL },
+			{ "--config", NULL, &config_file, NULL },
+			{ "--limit", NULL, NULL, NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
+		int code;
 
-		if (strcmp(a, "--strict") == 0) {
-			strict = true;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			quiet = true;
-		} else if (strcmp(a, "--schemas") == 0 || strcmp(a, "--config") == 0 ||
-			   strcmp(a, "--limit") == 0) {
-			if (i + 1 >= argc)
-				return usage_error("this option needs a value:", a);
-			if (strcmp(a, "--schemas") == 0)
-				schemas = argv[i + 1];
-			else if (strcmp(a, "--config") == 0)
-				config_file = argv[i + 1];
-			i++;
-		} else if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc && !path)
-				path = argv[++i];
-			if (i + 1 < argc)
-				return usage_error("unexpected argument:", argv[i + 1]);
-			break;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option", a);
-		} else if (path) {
-			return usage_error("one package at a time; one too many:", a);
-		} else {
-			path = a;
-		}
+		if ((code = pa_cli_parse("validate", argc, argv, options, &path, 1, &n)) != PA_EXIT_OK)
+			return code;
 	}
 	if (!path)
-		return usage_error("which package? give a zip file or a folder", NULL);
+		return pa_cli_usage_error("validate", "which package? give a zip file or a folder", NULL);
 
-	if (pa_config_init(&cfg) != 0) {
-		pa_cli_fail("validate");
-		return PA_EXIT_PROBLEMS;
-	}
-	if (config_file && pa_config_load_file(&cfg, config_file) != 0) {
-		fprintf(stderr, "passerelle validate: %s\n", pa_error_last());
-		pa_config_dispose(&cfg);
-		return PA_EXIT_USAGE;
-	}
-	if (pa_config_load_env(&cfg) != 0) {
-		fprintf(stderr, "passerelle validate: %s\n", pa_error_last());
-		pa_config_dispose(&cfg);
-		return PA_EXIT_USAGE;
-	}
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			if (pa_config_set_pair(&cfg, argv[i + 1]) != 0) {
-				fprintf(stderr, "passerelle validate: --limit %s: %s\n", argv[i + 1], pa_error_last());
-				pa_config_dispose(&cfg);
-				return PA_EXIT_USAGE;
-			}
-			i++;
-		} else if (strcmp(argv[i], "--schemas") == 0 || strcmp(argv[i], "--config") == 0) {
-			i++;
-		}
-	}
+	if ((rc = pa_cli_settings(&cfg, "validate", config_file, argc, argv)) != PA_EXIT_OK)
+		return rc;
 
 	opts.config = &cfg;
 	opts.schema_dir = schemas;

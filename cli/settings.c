@@ -25,6 +25,10 @@ int pa_cli_settings(pa_config *out, const char *command, const char *config_file
 			if (pa_config_set_pair(out, argv[i + 1]) != 0)
 				goto done;
 			i++;
+		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+			if (pa_config_set(out, "data_dir", argv[i + 1]) != 0)
+				goto done;
+			i++;
 		}
 	}
 	return PA_EXIT_OK;
