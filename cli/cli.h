@@ -20,6 +20,8 @@ int pa_cmd_pack(int argc, char **argv);
 void pa_cmd_pack_usage(FILE *out);
 int pa_cmd_validate(int argc, char **argv);
 void pa_cmd_validate_usage(FILE *out);
+int pa_cmd_sequence(int argc, char **argv);
+void pa_cmd_sequence_usage(FILE *out);
 
 /* Print "passerelle: <msg>" and the last error detail to stderr. */
 void pa_cli_fail(const char *what);

@@ -8,6 +8,7 @@
 static const pa_command commands[] = {
 	{ "pack", "build SCORM 1.2 or 2004 packages from a course folder", pa_cmd_pack, pa_cmd_pack_usage },
 	{ "validate", "check a SCORM package (zip or folder)", pa_cmd_validate, pa_cmd_validate_usage },
+	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
 };
 
 static void usage(FILE *out)
