@@ -317,6 +317,17 @@ static void print_status(const pa_seq *seq)
 			fputs(" unavailable", stdout);
 		if (!s.visible)
 			fputs(" hidden", stdout);
+		if (s.hide_lms_ui) {
+			static const char *const ui[] = { "previous", "continue", "exit", "exitAll",
+				"abandon", "abandonAll", "suspendAll" };
+			const char *sep = " hideLMSUI=";
+
+			for (unsigned b = 0; b < 7; b++)
+				if (s.hide_lms_ui & (1u << b)) {
+					printf("%s%s", sep, ui[b]);
+					sep = ",";
+				}
+		}
 		putchar('\n');
 	}
 	if (pa_seq_global_count(seq)) {

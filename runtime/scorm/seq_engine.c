@@ -1165,10 +1165,12 @@ static seq_out choice_request(pa_seq *seq, int target)
 		reverse(path, n);
 		if (n == 0)
 			return out_exception("SB.2.9-5");
-		for (size_t k = 0; k + 1 < n; k++) {
+		/* From the common ancestor (where the learner is), exclusive, to
+		 * the target, inclusive. */
+		for (size_t k = 1; k < n; k++) {
 			if ((ex = choice_activity_traversal(seq, path[k], DIR_FORWARD)))
 				return out_exception(ex);
-			if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
+			if (!A(path[k])->active && A(path[k])->prevent_activation)
 				return out_exception("SB.2.9-6");
 		}
 	} else if (target == anc) {
@@ -1204,15 +1206,15 @@ static seq_out choice_request(pa_seq *seq, int target)
 		if (n == 0)
 			return out_exception("SB.2.9-5");
 		if (is_forward(seq, cur, target)) {
-			for (size_t k = 0; k + 1 < n; k++) {
+			for (size_t k = 1; k < n; k++) {
 				if ((ex = choice_activity_traversal(seq, path[k], DIR_FORWARD)))
 					return out_exception(ex);
-				if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
+				if (!A(path[k])->active && A(path[k])->prevent_activation)
 					return out_exception("SB.2.9-6");
 			}
 		} else {
-			for (size_t k = 0; k + 1 < n; k++)
-				if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
+			for (size_t k = 1; k < n; k++)
+				if (!A(path[k])->active && A(path[k])->prevent_activation)
 					return out_exception("SB.2.9-6");
 		}
 	}

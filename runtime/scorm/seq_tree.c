@@ -570,11 +570,16 @@ static int add_objective(parser *p, seq_activity *a, const char *id, bool primar
 	o[a->nobj].min_measure = 1.0;
 	a->nobj++;
 	if (primary && a->nobj > 1) {
-		/* Keep the primary objective first. */
+		/* Keep the primary objective first; rules naming the others by
+		 * index follow them. */
 		seq_objective tmp = o[a->nobj - 1];
 
 		memmove(&o[1], &o[0], (a->nobj - 1) * sizeof(*o));
 		o[0] = tmp;
+		for (size_t r = 0; r < a->nrule; r++)
+			for (size_t c = 0; c < a->rules[r].ncond; c++)
+				if (a->rules[r].conds[c].objective >= 0)
+					a->rules[r].conds[c].objective++;
 	}
 	return 0;
 }
