@@ -1015,13 +1015,15 @@ int pa_seq_new(pa_seq **out, const char *text, size_t len, uint64_t seed, char e
 			const char *h = "pa-seqtree 1";
 			size_t hn = strlen(h);
 
-			if (n >= 10 && memcmp(text + i, "pa-seqtree", 10) == 0 &&
-			    !(n == hn || (n == hn + 1 && text[i + hn] == '\r')) ) {
+			size_t m = n && text[i + n - 1] == '\r' ? n - 1 : n;
+
+			if (m >= 10 && memcmp(text + i, "pa-seqtree", 10) == 0 &&
+			    !(m == hn && memcmp(text + i, h, hn) == 0)) {
 				rc = fail(&p, PA_SEQ_EPARSE, "unsupported version '%.*s' (this engine reads pa-seqtree %d)",
 					  (int)(n > 40 ? 40 : n), text + i, PA_SEQ_TREE_VERSION);
 				goto done;
 			}
-			if (n < hn || memcmp(text + i, h, hn) != 0) {
+			if (m != hn || memcmp(text + i, h, hn) != 0) {
 				rc = fail(&p, PA_SEQ_EPARSE, "not a tree description (it starts with 'pa-seqtree 1')");
 				goto done;
 			}
