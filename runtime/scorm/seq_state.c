@@ -309,8 +309,6 @@ static int act_line(in *p, pa_seq *seq, char **tok, size_t nt)
 			s = c ? c + 1 : NULL;
 		}
 	}
-	if (n == 0 && a->nchild)
-		return bad(p, "activity '%.60s' has no available children", a->id);
 	a->navail = n;
 	return 0;
 }
