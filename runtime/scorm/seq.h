@@ -64,8 +64,9 @@ void pa_seq_free(pa_seq *seq);
  * target is the activity identifier for choice and jump, else NULL. */
 int pa_seq_navigate(pa_seq *seq, pa_seq_nav nav, const char *target, pa_seq_result *out);
 
-/* Would this request be valid now (adl.nav.request_valid.*)? Evaluated
- * on a copy of the state: nothing changes. 1 true, 0 false, <0 error. */
+/* Would this request be valid now (adl.nav.request_valid.*)? The request
+ * runs on a copy of the state (nothing changes) and is valid when no
+ * process raises an exception. 1 true, 0 false, <0 error. */
 int pa_seq_request_valid(const pa_seq *seq, pa_seq_nav nav, const char *target);
 
 /* Run-time data of the SCO being delivered, reported when it terminates

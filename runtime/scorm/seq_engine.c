@@ -1734,7 +1734,7 @@ int pa_seq_request_valid(const pa_seq *seq, pa_seq_nav nav, const char *target)
 	pa_seq__free_clone(copy);
 	if (rc)
 		return rc;
-	return r.exception == NULL && (r.delivered != NULL || r.session_ended);
+	return r.exception == NULL;
 }
 
 /* --- run-time data -------------------------------------------------------------- */

@@ -8,6 +8,12 @@
 
 #include "runtime/scorm/seq.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define SEQ_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define SEQ_PRINTF(fmt, args)
+#endif
+
 /* Sequencing rule actions (SM.2), one enum for the three rule kinds. */
 typedef enum seq_action {
 	ACT_NONE = 0,

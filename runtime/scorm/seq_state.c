@@ -18,6 +18,8 @@ typedef struct out {
 	bool oom;
 } out;
 
+static void put(out *o, const char *fmt, ...) SEQ_PRINTF(2, 3);
+
 static void put(out *o, const char *fmt, ...)
 {
 	char tmp[128];
@@ -32,9 +34,6 @@ static void put(out *o, const char *fmt, ...)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		/* put_encoded would escape; append raw through a one-char string */
-		char c[2] = { tmp[i], 0 };
-
 		if (o->len + 2 > o->cap) {
 			size_t ncap = o->cap ? o->cap * 2 : 1024;
 			char *nb = o->oom ? NULL : realloc(o->buf, ncap);
@@ -46,7 +45,7 @@ static void put(out *o, const char *fmt, ...)
 			o->buf = nb;
 			o->cap = ncap;
 		}
-		o->buf[o->len++] = c[0];
+		o->buf[o->len++] = tmp[i];
 		o->buf[o->len] = '\0';
 	}
 }
@@ -148,6 +147,8 @@ typedef struct in {
 	unsigned line;
 	char *err;
 } in;
+
+static int bad(in *p, const char *fmt, ...) SEQ_PRINTF(2, 3);
 
 static int bad(in *p, const char *fmt, ...)
 {

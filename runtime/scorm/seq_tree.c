@@ -23,6 +23,8 @@ typedef struct parser {
 	size_t cap;               /* of seq->acts */
 } parser;
 
+static int fail(parser *p, int code, const char *fmt, ...) SEQ_PRINTF(3, 4);
+
 static int fail(parser *p, int code, const char *fmt, ...)
 {
 	va_list ap;
