@@ -176,6 +176,11 @@ static const char *runtime_set(runtime *rt, const char *el, const char *v)
 		if (!(rt->r.exit = in_list(v, exit_words)))
 			return "not an exit value";
 	} else if (strcmp(el, "adl.nav.request") == 0) {
+		pa_seq_nav nav;
+		char target[PA_SEQ_MAX_ID + 1];
+
+		if (pa_seq_nav_request_parse(&nav, target, sizeof(target), v) != 0)
+			return "not a navigation request";
 		free(rt->nav);
 		rt->nav = pa_strdup(v);
 		if (!rt->nav)
@@ -231,34 +236,6 @@ static const char *runtime_set(runtime *rt, const char *el, const char *v)
 		return "not a data model element the engine reads";
 	}
 	return NULL;
-}
-
-/* "{target=ID}choice" / "{target=ID}jump" / "continue" ... */
-static int parse_nav(pa_seq_nav *nav, char *target, size_t tsz, const char *v)
-{
-	int n;
-
-	target[0] = '\0';
-	if (strncmp(v, "{target=", 8) == 0) {
-		const char *close = strchr(v, '}');
-		size_t len;
-
-		if (!close)
-			return -1;
-		len = (size_t)(close - v - 8);
-		if (len == 0 || len >= tsz)
-			return -1;
-		memcpy(target, v + 8, len);
-		target[len] = '\0';
-		v = close + 1;
-		if (strcmp(v, "choice") != 0 && strcmp(v, "jump") != 0)
-			return -1;
-	}
-	n = pa_seq_nav_parse(v);
-	if (n < 0)
-		return -1;
-	*nav = (pa_seq_nav)n;
-	return 0;
 }
 
 static void print_result(const char *step, const pa_seq_result *r)
@@ -434,15 +411,19 @@ static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const ch
 			char *navreq = rt.nav ? pa_strdup(rt.nav) : NULL;
 
 			flush_runtime(*seqp, &rt);
-			if (navreq && strcmp(navreq, "_none_") != 0) {
-				if (parse_nav(&nv, target, sizeof(target), navreq) != 0) {
+			if (navreq) {
+				if (pa_seq_nav_request_parse(&nv, target, sizeof(target), navreq) != 0) {
 					fprintf(stderr, "%s:%u: adl.nav.request '%s' is not a request\n", script_path, lineno, navreq);
 					free(navreq);
 					status = PA_EXIT_PROBLEMS;
 					break;
 				}
-				pa_seq_navigate(*seqp, nv, target[0] ? target : NULL, &r);
-				print_result("terminate", &r);
+				if (nv == PA_SEQ_NAV_NONE) {
+					puts("terminate -> ok");
+				} else {
+					pa_seq_navigate(*seqp, nv, target[0] ? target : NULL, &r);
+					print_result("terminate", &r);
+				}
 			} else {
 				puts("terminate -> ok");
 			}

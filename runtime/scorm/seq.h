@@ -44,6 +44,11 @@ typedef enum pa_seq_nav {
 
 /* "continue", "exitAll", ... (the adl.nav.request vocabulary); -1 if unknown. */
 int pa_seq_nav_parse(const char *word);
+
+/* A whole adl.nav.request value: "continue", "_none_" (PA_SEQ_NAV_NONE),
+ * "{target=ID}choice", "{target=ID}jump". The target goes to target
+ * (size tsz, "" when none). Returns 0, or -1 when the value is no request. */
+int pa_seq_nav_request_parse(pa_seq_nav *nav, char *target, size_t tsz, const char *value);
 const char *pa_seq_nav_name(pa_seq_nav nav);
 
 /* What one navigation request did. */
@@ -121,6 +126,11 @@ typedef struct pa_seq_status {
 	double attempt_absolute_duration, activity_absolute_duration;  /* seconds */
 	double attempt_experienced_duration, activity_experienced_duration;
 	unsigned hide_lms_ui;     /* bit i set: the PA_SEQ_UI_* control hidden */
+	/* For the data model of the SCO (cmi.scaled_passing_score,
+	 * cmi.completion_threshold, cmi.objectives._count at launch). */
+	int scaled_passing_score_set; double scaled_passing_score;
+	int completion_threshold_set; double completion_threshold;
+	size_t objective_count;   /* objectives with an identifier */
 } pa_seq_status;
 
 enum {
@@ -147,6 +157,11 @@ typedef struct pa_seq_global {
 } pa_seq_global;
 size_t pa_seq_global_count(const pa_seq *seq);
 int pa_seq_global_at(const pa_seq *seq, size_t i, pa_seq_global *out);
+
+/* The k-th objective with an identifier of activity i (k <
+ * status.objective_count), its values as the activity sees them (read
+ * through its maps): what initializes cmi.objectives.k at launch. */
+int pa_seq_objective_at(const pa_seq *seq, size_t i, size_t k, pa_seq_global *out);
 
 /* The whole tracking state (tree tracking, current and suspended
  * activities, selection and randomization, random generator, global

@@ -1900,6 +1900,79 @@ int pa_seq_status_at(const pa_seq *seq, size_t i, pa_seq_status *out)
 	out->attempt_experienced_duration = a->attempt_exp;
 	out->activity_experienced_duration = a->activity_exp;
 	out->hide_lms_ui = a->hide_ui;
+	if (a->objectives[0].satisfied_by_measure) {
+		out->scaled_passing_score_set = 1;
+		out->scaled_passing_score = a->objectives[0].min_measure;
+	}
+	if (a->completed_by_measure) {
+		out->completion_threshold_set = 1;
+		out->completion_threshold = a->min_progress_measure;
+	}
+	for (size_t k = 0; k < a->nobj; k++)
+		out->objective_count += a->objectives[k].id[0] != '\0';
+	return 0;
+}
+
+int pa_seq_objective_at(const pa_seq *seq, size_t i, size_t k, pa_seq_global *out)
+{
+	const seq_activity *a;
+	const seq_objective *o = NULL;
+	const seq_global *g;
+	bool known, b;
+	double m;
+
+	memset(out, 0, sizeof(*out));
+	if (!seq || i >= seq->nact)
+		return PA_SEQ_EINVAL;
+	a = A(i);
+	for (size_t n = 0, j = 0; j < a->nobj; j++)
+		if (a->objectives[j].id[0] && n++ == k)
+			o = &a->objectives[j];
+	if (!o)
+		return PA_SEQ_EINVAL;
+	out->id = o->id;
+	obj_satisfied(seq, o, &known, &b);
+	out->satisfied_known = known;
+	out->satisfied = b;
+	obj_measure(seq, o, &known, &m);
+	out->measure_known = known;
+	out->measure = m;
+	if (o == &a->objectives[0]) {
+		act_completion(seq, (int)i, &known, &b);
+		out->completion_known = known;
+		out->completed = b;
+		act_amount(seq, (int)i, &known, &m);
+		out->progress_known = known;
+		out->progress = m;
+	} else {
+		out->completion_known = o->st.completion_status;
+		out->completed = o->st.completed;
+		out->progress_known = o->st.progress_measure_status;
+		out->progress = o->st.progress_measure;
+		if ((g = read_map(seq, o, MAP_READ_COMPLETION)) && g->st.completion_status) {
+			out->completion_known = 1;
+			out->completed = g->st.completed;
+		}
+		if ((g = read_map(seq, o, MAP_READ_PROGRESS)) && g->st.progress_measure_status) {
+			out->progress_known = 1;
+			out->progress = g->st.progress_measure;
+		}
+	}
+	out->raw_known = o->st.raw_status; out->raw = o->st.raw;
+	out->min_known = o->st.min_status; out->min = o->st.min;
+	out->max_known = o->st.max_status; out->max = o->st.max;
+	if ((g = read_map(seq, o, MAP_READ_RAW)) && g->st.raw_status) {
+		out->raw_known = 1;
+		out->raw = g->st.raw;
+	}
+	if ((g = read_map(seq, o, MAP_READ_MIN)) && g->st.min_status) {
+		out->min_known = 1;
+		out->min = g->st.min;
+	}
+	if ((g = read_map(seq, o, MAP_READ_MAX)) && g->st.max_status) {
+		out->max_known = 1;
+		out->max = g->st.max;
+	}
 	return 0;
 }
 
@@ -1950,6 +2023,39 @@ int pa_seq_nav_parse(const char *word)
 		if (strcmp(word, nav_names[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+int pa_seq_nav_request_parse(pa_seq_nav *nav, char *target, size_t tsz, const char *v)
+{
+	int n;
+
+	if (tsz == 0)
+		return -1;
+	target[0] = '\0';
+	if (strncmp(v, "{target=", 8) == 0) {
+		const char *close = strchr(v, '}');
+		size_t len;
+
+		if (!close)
+			return -1;
+		len = (size_t)(close - v - 8);
+		if (len == 0 || len >= tsz)
+			return -1;
+		memcpy(target, v + 8, len);
+		target[len] = '\0';
+		v = close + 1;
+		if (strcmp(v, "choice") != 0 && strcmp(v, "jump") != 0) {
+			target[0] = '\0';
+			return -1;
+		}
+	} else if (strcmp(v, "choice") == 0 || strcmp(v, "jump") == 0) {
+		return -1;
+	}
+	n = pa_seq_nav_parse(v);
+	if (n < 0 || n == PA_SEQ_NAV_FORWARD || n == PA_SEQ_NAV_BACKWARD)
+		return -1;
+	*nav = (pa_seq_nav)n;
+	return 0;
 }
 
 const char *pa_seq_nav_name(pa_seq_nav nav)

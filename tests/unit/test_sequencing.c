@@ -475,6 +475,91 @@ static void test_sequencing__seeded_selection(void **state)
 	assert_string_equal(order[0], order[1]);
 }
 
+/* What the data model asks of the engine: adl.nav.request values, and the
+ * objectives and thresholds that initialize a SCO's data model. */
+static void test_sequencing__data_model_queries(void **state)
+{
+	static const char tree[] =
+		"pa-seqtree 1\nactivity r - flow=1\n"
+		"activity a r completedByMeasure=1 minProgressMeasure=0.7 objectiveSetByContent=1\n"
+		"objective a main primary satisfiedByMeasure=1 minMeasure=0.6\n"
+		"objective a side\nmap a side g%2Fside readRaw=1 readCompletion=1\n"
+		"activity b r\nobjective b other primary\nmap b other g%2Fside writeRaw=1 writeCompletion=1 readSatisfied=0\n";
+	pa_seq *s;
+	pa_seq_nav nav;
+	pa_seq_status st;
+	pa_seq_global o;
+	pa_seq_result r;
+	pa_seq_report rep;
+	pa_seq_objective_report orep;
+	char target[64], err[PA_SEQ_ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "{target=a b}choice"), 0);
+	assert_int_equal(nav, PA_SEQ_NAV_CHOICE);
+	assert_string_equal(target, "a b");
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "{target=x}jump"), 0);
+	assert_int_equal(nav, PA_SEQ_NAV_JUMP);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "suspendAll"), 0);
+	assert_int_equal(nav, PA_SEQ_NAV_SUSPEND_ALL);
+	assert_string_equal(target, "");
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "_none_"), 0);
+	assert_int_equal(nav, PA_SEQ_NAV_NONE);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "choice"), -1);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "{target=}choice"), -1);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "{target=a}continue"), -1);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "forward"), -1);
+	assert_int_equal(pa_seq_nav_request_parse(&nav, target, sizeof(target), "{target=a"), -1);
+
+	assert_int_equal(pa_seq_new(&s, tree, strlen(tree), 0, err), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.scaled_passing_score_set);
+	assert_true(st.scaled_passing_score == 0.6);
+	assert_true(st.completion_threshold_set);
+	assert_true(st.completion_threshold == 0.7);
+	assert_int_equal(st.objective_count, 2);
+	assert_int_equal(pa_seq_objective_at(s, 1, 0, &o), 0);
+	assert_string_equal(o.id, "main");
+	assert_int_equal(pa_seq_objective_at(s, 1, 1, &o), 0);
+	assert_string_equal(o.id, "side");
+	assert_false(o.raw_known);
+	assert_int_equal(pa_seq_objective_at(s, 1, 2, &o), PA_SEQ_EINVAL);
+
+	/* b writes raw score and completion; a's "side" reads them. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "b", &r), 0);
+	assert_string_equal(r.delivered, "b");
+	memset(&rep, 0, sizeof(rep));
+	memset(&orep, 0, sizeof(orep));
+	rep.raw_set = 1;
+	rep.raw = 42;
+	rep.completion_status = "completed";
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_objective_at(s, 1, 1, &o), 0);
+	assert_true(o.raw_known && o.raw == 42);
+	assert_true(o.completion_known && o.completed);
+
+	/* a: the scaled score decides satisfaction, the progress measure completion. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "a", &r), 0);
+	assert_string_equal(r.delivered, "a");
+	memset(&rep, 0, sizeof(rep));
+	rep.scaled_set = 1;
+	rep.scaled = 0.65;
+	rep.progress_set = 1;
+	rep.progress = 0.5;
+	orep.id = "side";
+	orep.success_status = "failed";
+	rep.objectives = &orep;
+	rep.objective_count = 1;
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.satisfied_known && st.satisfied);
+	assert_true(st.progress_known && !st.completed);
+	assert_int_equal(pa_seq_objective_at(s, 1, 1, &o), 0);
+	assert_true(o.satisfied_known && !o.satisfied);
+	assert_string_equal(pa_seq_current(s), "a");
+	pa_seq_free(s);
+}
+
 static void test_sequencing__cli_errors(void **state)
 {
 	pa_buf out = PA_BUF_INIT;
@@ -525,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_sequencing__export_import),
 		cmocka_unit_test(test_sequencing__globals_across_packages),
 		cmocka_unit_test(test_sequencing__seeded_selection),
+		cmocka_unit_test(test_sequencing__data_model_queries),
 		cmocka_unit_test(test_sequencing__cli_errors),
 	};
 
