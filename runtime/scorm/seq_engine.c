@@ -1152,25 +1152,23 @@ static seq_out choice_request(pa_seq *seq, int target)
 		int from = avail_pos(seq, parent, cur), to = avail_pos(seq, parent, target);
 		direction dir = to > from ? DIR_FORWARD : DIR_BACKWARD;
 
-		/* The list runs from the current activity, exclusive, to the
-		 * target, inclusive. */
-		for (int k = from; k != to;) {
-			k += dir == DIR_FORWARD ? 1 : -1;
+		/* From the current activity to the target, exclusive of the
+		 * target: once there, it needs no test. */
+		for (int k = from; k != to; k += dir == DIR_FORWARD ? 1 : -1)
 			if ((ex = choice_activity_traversal(seq, A(parent)->avail[k], dir)))
 				return out_exception(ex);
-		}
 	} else if (cur < 0 || cur == anc) {
 		/* Case #3: the target is a descendant of the current activity. */
 		n = path_up(seq, path, target, anc, true, true);
 		reverse(path, n);
 		if (n == 0)
 			return out_exception("SB.2.9-5");
-		/* From the common ancestor (where the learner is), exclusive, to
-		 * the target, inclusive. */
-		for (size_t k = 1; k < n; k++) {
+		/* From the common ancestor to the target, exclusive of the
+		 * target: once there, it needs no test. */
+		for (size_t k = 0; k + 1 < n; k++) {
 			if ((ex = choice_activity_traversal(seq, path[k], DIR_FORWARD)))
 				return out_exception(ex);
-			if (!A(path[k])->active && A(path[k])->prevent_activation)
+			if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
 				return out_exception("SB.2.9-6");
 		}
 	} else if (target == anc) {
@@ -1206,15 +1204,15 @@ static seq_out choice_request(pa_seq *seq, int target)
 		if (n == 0)
 			return out_exception("SB.2.9-5");
 		if (is_forward(seq, cur, target)) {
-			for (size_t k = 1; k < n; k++) {
+			for (size_t k = 0; k + 1 < n; k++) {
 				if ((ex = choice_activity_traversal(seq, path[k], DIR_FORWARD)))
 					return out_exception(ex);
-				if (!A(path[k])->active && A(path[k])->prevent_activation)
+				if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
 					return out_exception("SB.2.9-6");
 			}
 		} else {
-			for (size_t k = 1; k < n; k++)
-				if (!A(path[k])->active && A(path[k])->prevent_activation)
+			for (size_t k = 0; k + 1 < n; k++)
+				if (!A(path[k])->active && path[k] != anc && A(path[k])->prevent_activation)
 					return out_exception("SB.2.9-6");
 		}
 	}
