@@ -96,7 +96,9 @@ typedef struct pa_seq_report {
 	int min_set; double min;
 	int max_set; double max;
 	int progress_set; double progress;  /* cmi.progress_measure */
-	int session_time_set; double session_time;  /* seconds */
+	int session_time_set; double session_time;  /* seconds (experienced duration) */
+	int elapsed_set; double elapsed;  /* seconds from launch to Terminate, measured by
+					   * the host (absolute duration); else session_time */
 	const char *exit;               /* cmi.exit: suspend, normal, logout, time-out, "" */
 	const pa_seq_objective_report *objectives;
 	size_t objective_count;

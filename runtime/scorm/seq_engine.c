@@ -635,7 +635,7 @@ static void activity_progress_rollup_using_rules(pa_seq *seq, int i)
 static void overall_rollup(pa_seq *seq, int i)
 {
 	write_maps(seq, i);
-	for (int x = A(i)->parent; x >= 0; x = A(x)->parent) {
+	for (int x = i; x >= 0; x = A(x)->parent) {
 		if (is_leaf(seq, x))
 			continue;
 		measure_rollup(seq, x);
@@ -1821,16 +1821,19 @@ int pa_seq_report_runtime(pa_seq *seq, const pa_seq_report *r)
 	if (r->raw_set) { p->st.raw_status = true; p->st.raw = r->raw; }
 	if (r->min_set) { p->st.min_status = true; p->st.min = r->min; }
 	if (r->max_set) { p->st.max_status = true; p->st.max = r->max; }
-	if (r->session_time_set && r->session_time >= 0 && isfinite(r->session_time)) {
-		a->attempt_exp += r->session_time;
-		a->activity_exp += r->session_time;
-		a->attempt_abs += r->session_time;
-		a->activity_abs += r->session_time;
-		for (int x = a->parent; x >= 0; x = A(x)->parent) {
-			A(x)->attempt_exp += r->session_time;
-			A(x)->activity_exp += r->session_time;
-			A(x)->attempt_abs += r->session_time;
-			A(x)->activity_abs += r->session_time;
+	{
+		double exp = r->session_time_set && r->session_time >= 0 && isfinite(r->session_time) ?
+			     r->session_time : 0;
+		double abs = r->elapsed_set && r->elapsed >= 0 && isfinite(r->elapsed) ? r->elapsed : exp;
+
+		/* The attempt durations of the activity and of its ancestors (SN
+		 * 4.2.1.2): experienced is what the SCO reports, absolute the wall
+		 * clock the host measured. */
+		for (int x = seq->current; x >= 0; x = A(x)->parent) {
+			A(x)->attempt_exp += exp;
+			A(x)->activity_exp += exp;
+			A(x)->attempt_abs += abs;
+			A(x)->activity_abs += abs;
 		}
 	}
 	for (size_t k = 0; k < r->objective_count; k++) {

@@ -550,7 +550,15 @@ static void test_sequencing__data_model_queries(void **state)
 	orep.success_status = "failed";
 	rep.objectives = &orep;
 	rep.objective_count = 1;
+	rep.session_time_set = 1;
+	rep.session_time = 60;
+	rep.elapsed_set = 1;
+	rep.elapsed = 90;
 	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.attempt_experienced_duration == 60 && st.activity_absolute_duration == 90);
+	assert_int_equal(pa_seq_status_at(s, 0, &st), 0);
+	assert_true(st.activity_experienced_duration == 60 && st.attempt_absolute_duration == 90);
 	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
 	assert_true(st.satisfied_known && st.satisfied);
 	assert_true(st.progress_known && !st.completed);
