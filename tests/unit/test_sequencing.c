@@ -88,6 +88,7 @@ static void run_script(const char *name)
 #define SCRIPT(n, file) static void test_sequencing__script_##n(void **state) { (void)state; run_script(file); }
 SCRIPT(flow, "flow")
 SCRIPT(choice, "choice")
+SCRIPT(choiceonly, "choiceonly")
 SCRIPT(rules, "rules")
 SCRIPT(rollup, "rollup")
 SCRIPT(selection, "selection")
@@ -101,7 +102,7 @@ SCRIPT(golf_remediation, "golf-remediation")
 /* Every script in the folder has a test above (a new one is not forgotten). */
 static void test_sequencing__every_script_listed(void **state)
 {
-	static const char *const listed[] = { "flow", "choice", "rules", "rollup", "selection",
+	static const char *const listed[] = { "flow", "choice", "choiceonly", "rules", "rollup", "selection",
 		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation" };
 	pa_buf d = PA_BUF_INIT;
 	DIR *dir;
@@ -601,6 +602,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sequencing__script_flow),
 		cmocka_unit_test(test_sequencing__script_choice),
+		cmocka_unit_test(test_sequencing__script_choiceonly),
 		cmocka_unit_test(test_sequencing__script_rules),
 		cmocka_unit_test(test_sequencing__script_rollup),
 		cmocka_unit_test(test_sequencing__script_selection),
