@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "common/fs.h"
+#include "common/strset.h"
 #include "common/util.h"
 #include "packager/xsd.h"
 #include "runtime/scorm/seq.h"
@@ -29,6 +30,7 @@ typedef struct ctx {
 	pa_buf *out;
 	xmlNode *collection;   /* imsss:sequencingCollection or NULL */
 	size_t count;
+	pa_strset ids;         /* activity identifiers seen */
 } ctx;
 
 static bool is(const xmlNode *n, const char *ns, const char *name)
@@ -658,6 +660,15 @@ static int activity(ctx *c, xmlNode *n, const char *parent, int depth)
 		xmlFree(id);
 		return 0;
 	}
+	if (pa_strset_has(&c->ids, id)) {
+		error_at(c, n, "identifier '%s' is used by another item or the organization", id);
+		xmlFree(id);
+		return 0;
+	}
+	if (pa_strset_add(&c->ids, id) != 0) {
+		xmlFree(id);
+		return PA_ENOMEM;
+	}
 	if (depth >= PA_SEQ_MAX_DEPTH || ++c->count > PA_SEQ_MAX_ACTIVITIES) {
 		error_at(c, n, "activity '%s': the tree is too large or too deep%s", id, "");
 		xmlFree(id);
@@ -761,6 +772,7 @@ int pa_seqtree_from_manifest(pa_buf *out, const char *data, size_t len, const ch
 	if (!rc && diag->errors > errors)
 		rc = PA_EINVALID;
 done:
+	pa_strset_dispose(&c.ids);
 	xmlFree(dflt);
 	xmlFreeDoc(doc);
 	return rc;

@@ -286,6 +286,7 @@ static void test_sequencing__manifest_malformed(void **state)
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:rollupRules><imsss:rollupRule childActivitySet=\"atLeastCount\" minimumCount=\"x\">"
 			"<imsss:rollupConditions><imsss:rollupCondition condition=\"satisfied\"/></imsss:rollupConditions><imsss:rollupAction action=\"satisfied\"/>"
 			"</imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>", "", "minimumCount: 'x'", false);
+	expect_manifest("<item identifier=\"a\"/><item identifier=\"a\"/>", "", "identifier 'a' is used by another item", false);
 	/* The item's own elements replace the collection's of the same name. */
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing IDRef=\"c\"><imsss:controlMode flow=\"false\"/></imsss:sequencing></item>",
 			"<imsss:sequencingCollection><imsss:sequencing ID=\"c\"><imsss:controlMode flow=\"true\" forwardOnly=\"true\"/>"
