@@ -327,9 +327,31 @@ static void hide_ui(ctx *c, pa_buf *b, const xmlNode *item)
 static void completion_threshold(ctx *c, pa_buf *b, const xmlNode *item)
 {
 	xmlNode *t = child(item, NS_ADLCP, "completionThreshold");
+	xmlChar *text;
 
 	if (!t)
 		return;
+	/* 3rd Edition: the threshold is the element's text. */
+	text = xmlNodeGetContent(t);
+	if (text) {
+		char *s = (char *)text, *e;
+		double d;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		e = s + strlen(s);
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+			*--e = '\0';
+		if (*s) {
+			if (pa_parse_double(&d, s, 0, 1) != 0)
+				error_at(c, t, "completionThreshold: '%s' is not a number in [0, 1]", s);
+			else
+				pa_buf_printf(b, " completedByMeasure=1 minProgressMeasure=%s", s);
+			xmlFree(text);
+			return;
+		}
+		xmlFree(text);
+	}
 	put_bool(c, b, t, NULL, "completedByMeasure", "completedByMeasure");
 	put_decimal(c, b, t, "minProgressMeasure", "minProgressMeasure", 0, 1);
 	put_decimal(c, b, t, "progressWeight", "progressWeight", 0, 1);
@@ -400,24 +422,33 @@ static void objectives(ctx *c, const char *act, const effective *e, idlist *ids)
 			continue;
 		id = attr(o, NULL, "objectiveID");
 		if (!id || !*id) {
-			if (!primary)
-				error_at(c, o, "an objective without an objectiveID%s%s", "", "");
-			else if (child(o, NS_SS, "mapInfo"))
-				error_at(c, o, "a primary objective with mapInfo needs an objectiveID%s%s", "", "");
 			xmlFree(id);
-			continue;
+			if (!primary) {
+				error_at(c, o, "an objective without an objectiveID%s%s", "", "");
+				continue;
+			}
+			if (child(o, NS_SS, "mapInfo")) {
+				error_at(c, o, "a primary objective with mapInfo needs an objectiveID%s%s", "", "");
+				continue;
+			}
+			id = (char *)xmlStrdup((const xmlChar *)"");
+			if (!id)
+				continue;
 		}
-		if (has_id(ids, id)) {
+		if (*id && has_id(ids, id)) {
 			error_at(c, o, "objective '%s' is declared twice%s", id, "");
 			xmlFree(id);
 			continue;
 		}
-		if (ids->n < 256)
+		if (*id && ids->n < 256)
 			ids->ids[ids->n++] = pa_strdup(id);
 		pa_buf_puts(b, "objective ");
 		put_enc(b, act);
 		pa_buf_putc(b, ' ');
-		put_enc(b, id);
+		if (*id)
+			put_enc(b, id);
+		else
+			pa_buf_putc(b, '-');
 		if (primary)
 			pa_buf_puts(b, " primary");
 		put_bool(c, b, o, NULL, "satisfiedByMeasure", "satisfiedByMeasure");

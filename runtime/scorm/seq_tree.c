@@ -600,11 +600,18 @@ static int parse_objective(parser *p, token *t, size_t nt)
 	if ((rc = find_activity_tok(p, &ai, &t[1])))
 		return rc;
 	a = &p->seq->acts[ai];
-	if ((rc = tok_decode(p, &id, &t[2], "objective identifier")))
-		return rc;
 	if (nt > 3 && tok_is(&t[3], "primary")) {
 		primary = true;
 		first = 4;
+	}
+	/* "-": a primary objective without an identifier (it can have no map). */
+	if (primary && tok_is(&t[2], "-")) {
+		id = malloc(1);
+		if (!id)
+			return fail(p, PA_SEQ_ENOMEM, "out of memory");
+		id[0] = '\0';
+	} else if ((rc = tok_decode(p, &id, &t[2], "objective identifier"))) {
+		return rc;
 	}
 	if (find_objective(a, id) >= 0) {
 		rc = fail(p, PA_SEQ_EPARSE, "activity '%s': objective '%s' is defined twice", a->id, id);

@@ -287,6 +287,11 @@ static void test_sequencing__manifest_malformed(void **state)
 			"<imsss:rollupConditions><imsss:rollupCondition condition=\"satisfied\"/></imsss:rollupConditions><imsss:rollupAction action=\"satisfied\"/>"
 			"</imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>", "", "minimumCount: 'x'", false);
 	expect_manifest("<item identifier=\"a\"/><item identifier=\"a\"/>", "", "identifier 'a' is used by another item", false);
+	expect_manifest("<item identifier=\"a\"><adlcp:completionThreshold xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\">0.75</adlcp:completionThreshold></item>",
+			"", "completedByMeasure=1 minProgressMeasure=0.75", true);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:objectives><imsss:primaryObjective satisfiedByMeasure=\"true\">"
+			"<imsss:minNormalizedMeasure>0.5</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives></imsss:sequencing></item>",
+			"", "objective a - primary satisfiedByMeasure=1 minMeasure=0.5", true);
 	/* The item's own elements replace the collection's of the same name. */
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing IDRef=\"c\"><imsss:controlMode flow=\"false\"/></imsss:sequencing></item>",
 			"<imsss:sequencingCollection><imsss:sequencing ID=\"c\"><imsss:controlMode flow=\"true\" forwardOnly=\"true\"/>"
