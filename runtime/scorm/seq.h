@@ -56,6 +56,8 @@ typedef struct pa_seq_result {
 	const char *delivered;  /* identifier of the activity delivered, or NULL */
 	const char *exception;  /* the book's code (e.g. "SB.2.1-3"), or NULL */
 	int session_ended;      /* the sequencing session ended */
+	int resumed;            /* the delivered activity's attempt was suspended and
+				 * goes on (cmi.entry "resume"), else a new attempt */
 } pa_seq_result;
 
 /* Load a tree description (len bytes, need not be NUL-terminated). seed

@@ -1710,8 +1710,10 @@ int pa_seq_navigate(pa_seq *seq, pa_seq_nav nav, const char *target, pa_seq_resu
 		out->exception = ex;
 		return 0;
 	}
+	out->resumed = A(so.deliver)->suspended && A(so.deliver)->tracked;
 	if ((ex = content_delivery_environment(seq, so.deliver))) {
 		out->exception = ex;
+		out->resumed = 0;
 		return 0;
 	}
 	out->delivered = A(so.deliver)->id;

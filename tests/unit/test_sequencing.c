@@ -359,6 +359,7 @@ static void test_sequencing__export_import(void **state)
 	assert_int_equal(pa_seq_new(&s, two_scos, strlen(two_scos), 7, err), 0);
 	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
 	assert_string_equal(r.delivered, "a");
+	assert_false(r.resumed);
 	memset(&rep, 0, sizeof(rep));
 	rep.success_status = "passed";
 	rep.scaled_set = 1;
@@ -377,6 +378,7 @@ static void test_sequencing__export_import(void **state)
 	assert_int_equal(pa_seq_request_valid(t, PA_SEQ_NAV_CONTINUE, NULL), 0);
 	assert_int_equal(pa_seq_navigate(t, PA_SEQ_NAV_RESUME_ALL, NULL, &r), 0);
 	assert_string_equal(r.delivered, "a");
+	assert_true(r.resumed);
 	/* b reads the shared objective a wrote: skipped. */
 	assert_int_equal(pa_seq_navigate(t, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
 	assert_string_equal(r.delivered, "c");
