@@ -24,6 +24,8 @@ int pa_cmd_pack(int argc, char **argv);
 void pa_cmd_pack_usage(FILE *out);
 int pa_cmd_validate(int argc, char **argv);
 void pa_cmd_validate_usage(FILE *out);
+int pa_cmd_sequence(int argc, char **argv);
+void pa_cmd_sequence_usage(FILE *out);
 
 int pa_cmd_import(int argc, char **argv);
 void pa_cmd_import_usage(FILE *out);
