@@ -45,13 +45,6 @@ void pa_cmd_sequence_usage(FILE *out)
 	      "exit codes: 0 ran, 1 the manifest or the script has errors, 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle sequence: %s%s%s\n(see 'passerelle sequence --help')\n",
-		what, arg ? " " : "", arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 /* Pending run-time data of the SCO being delivered. */
 typedef struct runtime {
 	pa_seq_report r;
@@ -490,29 +483,30 @@ int pa_cmd_sequence(int argc, char **argv)
 	char err[PA_SEQ_ERR_SIZE];
 	int status = PA_EXIT_PROBLEMS;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--script") == 0 && i + 1 < argc) {
-			script = argv[++i];
-		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-			int64_t n;
+	{
+		const char *seed_text = NULL;
+		const pa_cli_opt options[] = {
+			{ "--script", NULL, &script, NULL },
+			{ "--seed", NULL, &seed_text, NULL },
+			{ "--tree", NULL, NULL, &print_tree },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
+		int64_t v;
 
-			if (pa_parse_int64(&n, argv[++i], 0, INT64_MAX) != 0)
-				return usage_error("--seed needs a non-negative integer, not", argv[i]);
-			seed = (uint64_t)n;
-		} else if (strcmp(argv[i], "--tree") == 0) {
-			print_tree = true;
-		} else if (argv[i][0] == '-') {
-			return usage_error("unknown option", argv[i]);
-		} else if (!dir) {
-			dir = argv[i];
-		} else {
-			return usage_error("one package folder only; extra", argv[i]);
+		if ((status = pa_cli_parse("sequence", argc, argv, options, &dir, 1, &n)) != PA_EXIT_OK)
+			return status;
+		if (seed_text) {
+			if (pa_parse_int64(&v, seed_text, 0, INT64_MAX) != 0)
+				return pa_cli_usage_error("sequence", "--seed needs a non-negative integer, not", seed_text);
+			seed = (uint64_t)v;
 		}
+		status = PA_EXIT_PROBLEMS;
 	}
 	if (!dir)
-		return usage_error("missing PACKAGE_DIR", NULL);
+		return pa_cli_usage_error("sequence", "missing PACKAGE_DIR", NULL);
 	if (!script && !print_tree)
-		return usage_error("missing --script FILE", NULL);
+		return pa_cli_usage_error("sequence", "missing --script FILE", NULL);
 	pa_diag_init(&diag);
 	if (pa_seqtree_from_dir(&tree, dir, &diag) != 0) {
 		pa_diag_print(&diag, stderr);
