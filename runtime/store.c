@@ -73,6 +73,12 @@ int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t packag
 	return store->ops->version_get(out, store, package_id, version, false);
 }
 
+int pa_store_version_by_id(pa_store_version *out, pa_store *store, int64_t version_id)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->version_by_id(out, store, version_id);
+}
+
 int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store)
 {
 	*out = NULL;
