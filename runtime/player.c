@@ -341,9 +341,10 @@ static void summarize_one(summary *m, pa_scorm *s)
 
 	status = status ? status : "";
 	success = success ? success : "";
+	/* A SCO launched counts as started, whatever it says of itself. */
 	if (!strcmp(status, "completed") || !strcmp(status, "passed") || !strcmp(status, "failed"))
 		m->completed++;
-	else if (strcmp(status, "not attempted") && strcmp(status, "unknown") && strcmp(status, "not_attempted") && *status)
+	else
 		m->started++;
 	if (!strcmp(success, "passed"))
 		m->passed++;
