@@ -118,7 +118,7 @@ enum MHD_Result pa_http_play_page(pa_http_request *r, const pa_http_player_setti
 	pa_buf_printf(&page,
 		      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		      "<title>Passerelle</title><link rel=\"stylesheet\" href=\"../player/player.css\"></head>\n"
+		      "<title>Passerelle</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"../player/player.css\"></head>\n"
 		      "<body><div id=\"player\" data-attempt=\"%lld\" data-interval=\"%lld\"></div>\n"
 		      "<script type=\"module\" src=\"../player/player.js\"></script></body></html>\n",
 		      (long long)id, (long long)s->commit_interval);
@@ -295,6 +295,18 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
 		ret = store_failed(r, "commit");
 		goto done;
+	}
+	/* A page closing sends its last commits at once, and they may arrive out
+	 * of order: give the ones before a little time to land. */
+	for (int waited = 0; seq > a.last_seq + 1 && seq <= a.last_seq + 16 && waited < 20; waited++) {
+		struct timespec pause = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&pause, NULL);
+		pa_store_attempt_dispose(&a);
+		if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
+			ret = store_failed(r, "commit");
+			goto done;
+		}
 	}
 	if (seq <= a.last_seq) {
 		ret = stored_answer(r, s, seq);
