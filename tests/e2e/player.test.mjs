@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS, axePath } from './lib/harness.mjs';
 
@@ -272,7 +272,7 @@ test('SIGKILL during a stream of commits: every acknowledged commit is stored', 
   const sco = session.scos[0].id;
   // One browser-side engine builds real commits (the server replays them).
   const { loadScormEngine } = await import(join(sourceDir, 'runtime', 'scorm', 'engine.mjs'));
-  const wasm = readFileSync(join(sourceDir, 'build', 'dev', 'scorm.wasm'));
+  const wasm = readFileSync(join(dirname(binary), 'scorm.wasm'));
   const engines = await loadScormEngine(wasm);
   const e = engines.import(session.scos[0].state);
   const calls = [];
