@@ -262,6 +262,42 @@ test('our own sample package plays in the player, on a phone, accessibly', async
   await context.close();
 });
 
+test('an outage is shown and retried; a refused commit reaches the SCO as 391', async () => {
+  const url = previewLink(packages.golf2004);
+  const { context, page } = await open(url);
+  await golfFrame(page);
+  await saved(page);
+  // the server cannot be reached: the status says so, the calls wait
+  await page.route('**/commits*', (route) => route.abort('connectionrefused'));
+  await page.evaluate(() => { window.API_1484_11.SetValue('cmi.location', '7'); window.API_1484_11.Commit(''); });
+  await page.waitForSelector('.status[data-state="offline"]');
+  assert.match(await page.textContent('.status'), /cannot be reached/);
+  assert.ok(await page.evaluate(() => window.passerelle.pending) > 0);
+  await page.unroute('**/commits*');
+  await page.evaluate(() => window.passerelle.flush());
+  await page.waitForSelector('.status[data-state="saved"]', { timeout: 60000 });
+  let s = (await attemptState(url)).scos[0];
+  assert.equal(stored(s, 'cmi.location'), '7');
+  // the server refuses a commit: the SCO's next Commit says false, GetLastError 391
+  await page.route('**/commits*', (route) => route.fulfill({
+    status: 422, contentType: 'application/json',
+    body: JSON.stringify({ ok: false, code: 391, error: 'refused (test)', last_seq: 0 }),
+  }));
+  await page.evaluate(() => window.API_1484_11.SetValue('cmi.location', '8'));
+  await page.evaluate(() => window.passerelle.flush());
+  await page.waitForSelector('.status[data-state="rejected"]');
+  await page.unroute('**/commits*');
+  const answer = await page.evaluate(() => {
+    const api = window.API_1484_11;
+    return [api.Commit(''), api.GetLastError(), api.GetValue('cmi.location'), api.GetLastError()];
+  });
+  assert.deepEqual(answer, ['false', '391', '7', '0'], 'the refused value is gone, the saved one is back');
+  await saved(page);
+  s = (await attemptState(url)).scos[0];
+  assert.equal(stored(s, 'cmi.location'), '7');
+  await context.close();
+});
+
 test('SIGKILL during a stream of commits: every acknowledged commit is stored', async () => {
   const url = previewLink(packages.golf2004);
   const u = new URL(url);
