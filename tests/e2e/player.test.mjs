@@ -194,6 +194,29 @@ test('golf 1.2: close the window in the middle, then resume', async () => {
   await context.close();
 });
 
+test('golf 2004: the calls made before a window closes reach the server (pagehide, keepalive)', async () => {
+  const url = previewLink(packages.golf2004);
+  const before = await attemptState(url);
+  const { context, page } = await open(url);
+  const sco = await golfFrame(page);
+  await saved(page);
+  for (let i = 0; i < 3; i++) await sco.click('#butNext');
+  assert.ok(await page.evaluate(() => window.passerelle.pending) > 0, 'calls wait for a commit');
+  await page.close(); // no beforeunload: pagehide and unload only
+  await context.close();
+  let s;
+  for (let i = 0; i < 50; i++) {
+    const now = await attemptState(url);
+    s = now.scos[0];
+    if (now.last_seq > before.last_seq && phase(s) === 'terminated') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // the course's unload handler terminates (without exit suspend: its choice)
+  assert.equal(phase(s), 'terminated', s.state);
+  assert.equal(stored(s, 'cmi.location'), '3', s.state);
+  assert.match(stored(s, 'cmi.session_time'), /^PT/);
+});
+
 test('multi-SCO 2004: table of contents and next in flow order, completion of each', async () => {
   const url = previewLink(packages.multi);
   const { context, page } = await open(url, { lang: 'fr-FR' });
