@@ -417,8 +417,15 @@ async function start() {
   layout();
   setStatus('saved');
   setInterval(() => { if (queue.length) flush(); }, (data.commit_interval || 30) * 1000);
-  window.addEventListener('pagehide', () => { closing = true; flushNow(); });
-  window.addEventListener('pageshow', (e) => { if (e.persisted) { closing = false; flush(); } });
+  window.addEventListener('pagehide', () => {
+    closing = true;
+    // Removing the frame runs the SCO's unload handlers now, while this page
+    // can still send: their calls (often Terminate) go out with the rest.
+    if (frame && frame.isConnected) frame.remove();
+    flushNow();
+  });
+  // Back from the back-forward cache: the SCO is gone, start again from the server.
+  window.addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   window.addEventListener('online', () => flush());
   await go(firstSco());
