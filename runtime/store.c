@@ -176,6 +176,11 @@ int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int
 	return store->ops->commit_result(out, store, attempt_id, seq);
 }
 
+int pa_store_commit_calls(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)
+{
+	return store->ops->commit_calls(out, store, attempt_id, seq);
+}
+
 int64_t pa_store_now_ms(void)
 {
 	struct timespec ts;

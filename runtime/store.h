@@ -205,6 +205,9 @@ int pa_store_commit_append(pa_store *store, const pa_store_commit *commit);
 /* The stored result of commit seq of an attempt, appended to out. */
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 
+/* The calls of commit seq as recorded (the audit trail), appended to out. */
+int pa_store_commit_calls(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
+
 /* Milliseconds since the epoch (the store's clock). */
 int64_t pa_store_now_ms(void);
 

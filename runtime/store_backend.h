@@ -29,6 +29,7 @@ typedef struct pa_store_ops {
 			      int64_t package_id, bool preview);
 	int (*commit_append)(pa_store *store, const pa_store_commit *commit);
 	int (*commit_result)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
+	int (*commit_calls)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 } pa_store_ops;
 
 struct pa_store {

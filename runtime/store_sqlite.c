@@ -97,7 +97,7 @@ enum {
 	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_VER_BY_ID, ST_PKG_LIST,
 	ST_TOK_INSERT, ST_TOK_LIST, ST_TOK_REVOKE, ST_TOK_HASHES, ST_TOK_USED,
 	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LATEST, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
-	ST_COMMIT_INSERT, ST_COMMIT_RESULT,
+	ST_COMMIT_INSERT, ST_COMMIT_RESULT, ST_COMMIT_CALLS,
 	ST_COUNT
 };
 
@@ -161,6 +161,7 @@ static const char *const sql[ST_COUNT] = {
 	[ST_COMMIT_INSERT] = "INSERT INTO commits (attempt_id, seq, calls, result, created) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_COMMIT_RESULT] = "SELECT result FROM commits WHERE attempt_id = ?1 AND seq = ?2",
+	[ST_COMMIT_CALLS] = "SELECT calls FROM commits WHERE attempt_id = ?1 AND seq = ?2",
 };
 
 /* --- connections --- */
@@ -1198,7 +1199,8 @@ static int op_commit_append(pa_store *base, const pa_store_commit *commit)
 	return write_job((sqlite_store *)base, commit_job, (void *)commit);
 }
 
-static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+/* One text column of a commit (the statement picks which). */
+static int commit_column(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq, int which)
 {
 	sqlite_store *s = (sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
@@ -1207,7 +1209,7 @@ static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int
 
 	if ((rc = reader_get(&c, s)) != 0)
 		return rc;
-	if ((rc = stmt(&st, c, ST_COMMIT_RESULT)) != 0)
+	if ((rc = stmt(&st, c, which)) != 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, attempt_id);
 	sqlite3_bind_int64(st, 2, seq);
@@ -1219,6 +1221,16 @@ done:
 	stmt_done(st);
 	reader_put(s, c);
 	return rc;
+}
+
+static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+{
+	return commit_column(out, base, attempt_id, seq, ST_COMMIT_RESULT);
+}
+
+static int op_commit_calls(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+{
+	return commit_column(out, base, attempt_id, seq, ST_COMMIT_CALLS);
 }
 
 /* --- open and close --- */
@@ -1324,6 +1336,7 @@ static const pa_store_ops sqlite_ops = {
 	op_attempt_latest,
 	op_commit_append,
 	op_commit_result,
+	op_commit_calls,
 };
 
 int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *cfg)

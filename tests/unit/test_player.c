@@ -603,6 +603,73 @@ static void test_player__preview_links(void **state)
 	pa_buf_dispose(&again);
 }
 
+/* The audit trail: replaying every stored commit of an attempt from
+ * nothing gives back exactly the stored state. */
+static void test_player__the_calls_rebuild_the_state(void **state)
+{
+	pa_store_attempt stored_a, a;
+	pa_store_version v = { 0 };
+	pa_player_context ctx;
+	pa_buf prev = PA_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pa_store_attempt_get(&stored_a, F->store, F->att2004), 0);
+	assert_true(stored_a.last_seq >= 3);
+	assert_int_equal(pa_store_version_by_id(&v, F->store, stored_a.version_id), 0);
+	memset(&a, 0, sizeof(a));
+	a.id = stored_a.id;
+	a.version_id = stored_a.version_id;
+	a.learner_id = stored_a.learner_id;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.attempt = &a;
+	ctx.tree_json = v.tree_json;
+	ctx.scorm_version = v.scorm_version;
+	for (int64_t seq = 1; seq <= stored_a.last_seq; seq++) {
+		pa_buf calls = PA_BUF_INIT;
+		pa_player_outcome o;
+
+		assert_int_equal(pa_store_commit_calls(&calls, F->store, a.id, seq), 0);
+		pa_player_outcome_init(&o);
+		if (pa_player_replay(&o, &ctx, calls.ptr, calls.len) != 0)
+			fail_msg("commit %lld: %s", (long long)seq, pa_error_last());
+		pa_buf_clear(&prev);
+		pa_buf_put(&prev, o.state.ptr, o.state.len);
+		a.state = (unsigned char *)prev.ptr;
+		a.state_len = prev.len;
+		pa_player_outcome_dispose(&o);
+		pa_buf_dispose(&calls);
+	}
+	assert_int_equal(prev.len, stored_a.state_len);
+	assert_memory_equal(prev.ptr, stored_a.state, prev.len);
+	pa_buf_dispose(&prev);
+	pa_store_version_dispose(&v);
+	pa_store_attempt_dispose(&stored_a);
+}
+
+static void test_player__a_new_attempt_after_completion_by_policy(void **state)
+{
+	int64_t first, again, kept, fresh, learner;
+	pa_store_commit c;
+
+	(void)state;
+	assert_int_equal(pa_store_learner_ensure(&learner, F->store, "test:cy", "Cy"), 0);
+	assert_int_equal(pa_player_attempt_for(&first, F->store, learner, 1, false, true), 0);
+	assert_int_equal(pa_player_attempt_for(&again, F->store, learner, 1, false, true), 0);
+	assert_int_equal(first, again);
+	memset(&c, 0, sizeof(c));
+	c.attempt_id = first;
+	c.seq = 1;
+	c.calls = "{}";
+	c.result = "{}";
+	c.completion_status = "completed";
+	c.success_status = "passed";
+	assert_int_equal(pa_store_commit_append(F->store, &c), 0);
+	assert_int_equal(pa_player_attempt_for(&kept, F->store, learner, 1, false, false), 0);
+	assert_int_equal(kept, first);   /* review the completed one */
+	assert_int_equal(pa_player_attempt_for(&fresh, F->store, learner, 1, false, true), 0);
+	assert_int_not_equal(fresh, first);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +680,8 @@ int main(void)
 		cmocka_unit_test(test_player__only_the_attempts_token_opens_it),
 		cmocka_unit_test(test_player__oversized),
 		cmocka_unit_test(test_player__preview_links),
+		cmocka_unit_test(test_player__the_calls_rebuild_the_state),
+		cmocka_unit_test(test_player__a_new_attempt_after_completion_by_policy),
 	};
 	int rc;
 
