@@ -35,6 +35,35 @@ static enum MHD_Result refuse(pa_http_request *r, unsigned status, const char *m
 	return pa_http_error(r, status, message);
 }
 
+/* A refusal a learner reads (the page, not the API): a short page in English and French. */
+static enum MHD_Result refuse_page(pa_http_request *r, unsigned status, const char *message)
+{
+	pa_buf page = PA_BUF_INIT;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	const char *fr = status == MHD_HTTP_UNAUTHORIZED ? "Ce lien n’est pas (ou plus) valable : rouvrez le cours depuis son lien."
+			 : status == MHD_HTTP_FORBIDDEN ? "Ce lien ouvre la tentative d’une autre personne."
+			 : "Cette tentative n’existe pas.";
+
+	pa_warn("http %s %s: %s (from %s)", r->method, pa_buf_cstr(&r->path), message, r->fwd.client);
+	pa_buf_puts(&page, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+			   "<title>Passerelle</title></head><body><main><h1>Passerelle</h1><p>");
+	pa_buf_put_xml(&page, message);
+	pa_buf_puts(&page, "</p><p lang=\"fr\">");
+	pa_buf_put_xml(&page, fr);
+	pa_buf_puts(&page, "</p></main></body></html>\n");
+	resp = pa_buf_error(&page) ? NULL : pa_http_body("text/html; charset=utf-8", &page);
+	if (resp) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'");
+	}
+	ret = pa_http_queue(r, status, resp, page.len);
+	pa_buf_dispose(&page);
+	return ret;
+}
+
 /* "<id>" or "<id>/<tail>": the id, and the tail (or NULL) in *tail. */
 static int parse_id(int64_t *out, const char *rest, const char **tail)
 {
@@ -55,8 +84,9 @@ static int parse_id(int64_t *out, const char *rest, const char **tail)
  * otherwise the answer (401, 403, 404, 503) was queued in *ret.
  */
 static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request *r, const pa_http_player_settings *s,
-		     int64_t attempt_id)
+		     int64_t attempt_id, bool page)
 {
+	enum MHD_Result (*no)(pa_http_request *, unsigned, const char *) = page ? refuse_page : refuse;
 	const char *token = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
 	pa_session_claims claims;
 	char copy[256];
@@ -72,30 +102,30 @@ static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request 
 		token = copy;
 	}
 	if (!token) {
-		*ret = refuse(r, MHD_HTTP_UNAUTHORIZED, "a session token is needed: open the course from its link");
+		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "a session token is needed: open the course from its link");
 		return PA_ENOTFOUND;
 	}
 	rc = pa_session_token_check(&claims, s->key, token, (int64_t)time(NULL));
 	if (rc == PA_ELIMIT) {
-		*ret = refuse(r, MHD_HTTP_UNAUTHORIZED, "the session has expired: open the course again from its link");
+		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session has expired: open the course again from its link");
 		return rc;
 	}
 	if (rc) {
-		*ret = refuse(r, MHD_HTTP_UNAUTHORIZED, "the session token is not valid");
+		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session token is not valid");
 		return rc;
 	}
 	if (claims.attempt_id != attempt_id) {
-		*ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another attempt");
+		*ret = no(r, MHD_HTTP_FORBIDDEN, "the session token is for another attempt");
 		return PA_EINVALID;
 	}
 	if ((rc = pa_store_attempt_get(a, s->store, attempt_id)) != 0) {
-		*ret = rc == PA_ENOTFOUND ? refuse(r, MHD_HTTP_NOT_FOUND, "no such attempt")
+		*ret = rc == PA_ENOTFOUND ? no(r, MHD_HTTP_NOT_FOUND, "no such attempt")
 					  : pa_http_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not answering");
 		return rc;
 	}
 	if (a->learner_id != claims.learner_id) {
 		pa_store_attempt_dispose(a);
-		*ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
+		*ret = no(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
 		return PA_EINVALID;
 	}
 	return 0;
@@ -112,7 +142,7 @@ enum MHD_Result pa_http_play_page(pa_http_request *r, const pa_http_player_setti
 
 	if (parse_id(&id, rest, &tail) != 0 || tail)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
-	if (authorize(&ret, &a, r, s, id) != 0)
+	if (authorize(&ret, &a, r, s, id, true) != 0)
 		return ret;
 	pa_store_attempt_dispose(&a);
 	pa_buf_printf(&page,
@@ -193,7 +223,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 
 	if (parse_id(&id, rest, &tail) != 0 || tail)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
-	if (authorize(&ret, &a, r, s, id) != 0)
+	if (authorize(&ret, &a, r, s, id, false) != 0)
 		return ret;
 	if ((rc = context_of(&ctx, &v, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
@@ -225,7 +255,7 @@ enum MHD_Result pa_http_commit_begin(pa_http_request *r, const pa_http_player_se
 
 	if (parse_id(&id, rest, &tail) != 0 || !tail || strcmp(tail, "commits") != 0)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "not found");
-	if (authorize(&ret, &a, r, s, id) != 0)
+	if (authorize(&ret, &a, r, s, id, false) != 0)
 		return ret;
 	pa_store_attempt_dispose(&a);
 	if (length && pa_parse_int64(&declared, length, 0, INT64_MAX) == 0 && (uint64_t)declared > s->max_commit)

@@ -524,6 +524,13 @@ static void test_player__only_the_attempts_token_opens_it(void **state)
 	pa_buf_printf(&play, "/play/%lld?token=%s", (long long)F->att_other, mine);
 	http(&r, "GET", play.ptr, NULL, NULL);
 	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body.ptr, "<p lang=\"fr\">"));   /* a page a learner can read */
+	pa_buf_dispose(&r.body);
+	pa_buf_clear(&play);
+	pa_buf_printf(&play, "/play/%lld", (long long)F->att2004);
+	http(&r, "GET", play.ptr, NULL, NULL);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body.ptr, "open the course from its link"));
 	pa_buf_dispose(&r.body);
 	http(&r, "GET", "/player/scorm.wasm", NULL, NULL);
 	assert_int_equal(r.status, 200);
