@@ -31,6 +31,8 @@ int pa_cmd_import(int argc, char **argv);
 void pa_cmd_import_usage(FILE *out);
 int pa_cmd_admin(int argc, char **argv);
 void pa_cmd_admin_usage(FILE *out);
+int pa_cmd_preview(int argc, char **argv);
+void pa_cmd_preview_usage(FILE *out);
 int pa_cmd_serve(int argc, char **argv);
 void pa_cmd_serve_usage(FILE *out);
 

@@ -10,6 +10,7 @@ static const pa_command commands[] = {
 	{ "validate", "check a SCORM package (zip or folder)", pa_cmd_validate, pa_cmd_validate_usage },
 	{ "import", "add a SCORM package (or a new version of one) to the data folder", pa_cmd_import, pa_cmd_import_usage },
 	{ "admin", "create, list and revoke admin tokens", pa_cmd_admin, pa_cmd_admin_usage },
+	{ "preview", "print a link that plays a package without an LMS", pa_cmd_preview, pa_cmd_preview_usage },
 	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
 };

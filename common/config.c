@@ -123,6 +123,26 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"commit_batch", PA_CONFIG_INT, 1, 100000, "512",
 		"PASSERELLE_COMMIT_BATCH",
 		"most writes grouped into one transaction (and one fsync) by the store's writer" },
+	[PA_CFG_SESSION_TTL] = {
+		"session_ttl", PA_CONFIG_INT, 60, 31536000, "43200",
+		"PASSERELLE_SESSION_TTL",
+		"seconds a learner's session token (the link to an attempt) stays valid" },
+	[PA_CFG_SUSPEND_DATA_MAX] = {
+		"suspend_data_max", PA_CONFIG_INT, 4096, 1048576, "65536",
+		"PASSERELLE_SUSPEND_DATA_MAX",
+		"characters of suspend_data a SCO may store (SCORM 1.2 says 4,096; real content writes more)" },
+	[PA_CFG_MAX_COMMIT_BYTES] = {
+		"max_commit_bytes", PA_CONFIG_SIZE, 1024, GIB, "4M",
+		"PASSERELLE_MAX_COMMIT_BYTES",
+		"largest commit a player may send (the run-time calls since the last one, as JSON)" },
+	[PA_CFG_COMMIT_INTERVAL] = {
+		"commit_interval", PA_CONFIG_INT, 5, 3600, "30",
+		"PASSERELLE_COMMIT_INTERVAL",
+		"seconds between the player's background commits of calls not yet saved" },
+	[PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION] = {
+		"new_attempt_after_completion", PA_CONFIG_BOOL, 0, 1, "true",
+		"PASSERELLE_NEW_ATTEMPT_AFTER_COMPLETION",
+		"whether a learner opening a course already completed starts a new attempt (false: reviews the last)" },
 };
 
 const pa_config_entry *pa_config_entries(void)

@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "runtime/proxy.h"
 #include "runtime/server.h"
+#include "runtime/session.h"
 
 typedef struct pa_http_request {
 	pa_server *server;
@@ -36,6 +37,10 @@ typedef struct pa_http_request {
 	pa_buf upload_dir;
 	pa_buf upload_path;
 	struct MHD_PostProcessor *pp;
+	/* POST /api/attempts/<id>/commits: the body, buffered whole */
+	bool buffering;
+	int64_t attempt_id;
+	pa_buf body;
 } pa_http_request;
 
 /* What the content handler needs of the server. */
@@ -45,6 +50,17 @@ typedef struct pa_http_content_settings {
 	int64_t max_age;
 	pa_store *store;
 } pa_http_content_settings;
+
+/* What the player's routes need of the server. */
+typedef struct pa_http_player_settings {
+	pa_store *store;
+	unsigned char key[PA_SESSION_KEY_BYTES];
+	size_t suspend_data_max;
+	uint64_t max_commit;
+	int64_t session_ttl;
+	int64_t commit_interval;
+	bool new_after_completion;
+} pa_http_player_settings;
 
 /* A response holding a copy of body (may be NULL), typed; NULL when out of memory. */
 struct MHD_Response *pa_http_body(const char *type, const pa_buf *body);
@@ -58,6 +74,25 @@ enum MHD_Result pa_http_error(pa_http_request *r, unsigned status, const char *m
 
 /* GET/HEAD /content/<package>/<version>/<rest>; rest is what follows "/content/". */
 enum MHD_Result pa_http_content(pa_http_request *r, const pa_http_content_settings *s, const char *rest);
+
+/* GET /play/<attempt>?token=...: the player page. */
+enum MHD_Result pa_http_play_page(pa_http_request *r, const pa_http_player_settings *s, const char *rest);
+
+/* GET /player/<file>: the player's scripts, styles and scorm.wasm. */
+enum MHD_Result pa_http_player_asset(pa_http_request *r, const char *name);
+
+/* GET /api/attempts/<id>: what a session starts from (session token). */
+enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_settings *s, const char *rest);
+
+/* POST /api/attempts/<id>/commits: check the token and the size before the
+ * body comes (then r->buffering), and answer once it has come. */
+enum MHD_Result pa_http_commit_begin(pa_http_request *r, const pa_http_player_settings *s, const char *rest);
+enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_settings *s);
+
+/* POST /admin/packages/<id>/preview: a preview link (admin checked by the caller);
+ * base is the server's base URL. */
+enum MHD_Result pa_http_preview_link(pa_http_request *r, const pa_http_player_settings *s, int64_t package_id,
+				     const char *base);
 
 /* The media type of a file name (by extension, case-insensitive); application/octet-stream if unknown. */
 const char *pa_http_mime(const char *name);

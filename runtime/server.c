@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <openssl/crypto.h>
 
 #include "common/fs.h"
 #include "common/log.h"
@@ -40,6 +41,7 @@ struct pa_server {
 	const char *public_base;
 	pa_proxies proxies;
 	pa_http_content_settings content;
+	pa_http_player_settings player;
 	uint64_t max_upload;
 	uint16_t port;
 	int shutdown_timeout;
@@ -142,6 +144,7 @@ static void request_free(pa_http_request *r)
 		pa_fs_remove_tree(r->upload_dir.ptr);
 	pa_buf_dispose(&r->upload_dir);
 	pa_buf_dispose(&r->upload_path);
+	pa_buf_dispose(&r->body);
 	pa_buf_dispose(&r->path);
 	free(r);
 }
@@ -195,6 +198,7 @@ static pa_http_request *request_new(pa_server *s, struct MHD_Connection *conn, c
 	}
 	pa_buf_init(&r->upload_dir, 0);
 	pa_buf_init(&r->upload_path, 0);
+	pa_buf_init(&r->body, 0);
 	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	pa_forwarded_resolve(&r->fwd, &s->proxies, info ? info->client_addr : NULL,
 			     header(r, "X-Forwarded-For"), header(r, "X-Forwarded-Proto"),
@@ -542,6 +546,43 @@ static enum MHD_Result route(pa_http_request *r, const char *url, const char *me
 			return ret;
 		return is_get(method) ? list_packages(r) : upload_begin(r);
 	}
+	if (pa_str_startswith(url, "/play/"))
+		return is_get(method) ? pa_http_play_page(r, &r->server->player, url + strlen("/play/"))
+				      : not_allowed(r, "GET, HEAD");
+	if (pa_str_startswith(url, "/player/"))
+		return is_get(method) ? pa_http_player_asset(r, url + strlen("/player/")) : not_allowed(r, "GET, HEAD");
+	if (pa_str_startswith(url, "/api/attempts/")) {
+		const char *rest = url + strlen("/api/attempts/");
+
+		if (pa_str_endswith(rest, "/commits")) {
+			if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+				return not_allowed(r, "POST");
+			if (!has_body(r))
+				return pa_http_error(r, MHD_HTTP_BAD_REQUEST, "a commit needs a JSON body");
+			return pa_http_commit_begin(r, &r->server->player, rest);
+		}
+		return is_get(method) ? pa_http_attempt_get(r, &r->server->player, rest) : not_allowed(r, "GET, HEAD");
+	}
+	if (pa_str_startswith(url, "/admin/packages/") && pa_str_endswith(url, "/preview")) {
+		pa_buf base = PA_BUF_INIT, num = PA_BUF_INIT;
+		const char *rest = url + strlen("/admin/packages/");
+		int64_t id;
+
+		if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+			return not_allowed(r, "POST");
+		if (authorize(&ret, r) != 0)
+			return ret;
+		pa_buf_put(&num, rest, strlen(rest) - strlen("/preview"));
+		if (pa_parse_int64(&id, pa_buf_cstr(&num), 1, INT64_MAX) != 0) {
+			ret = pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such package");
+		} else {
+			put_base_url(&base, r);
+			ret = pa_http_preview_link(r, &r->server->player, id, pa_buf_cstr(&base));
+		}
+		pa_buf_dispose(&num);
+		pa_buf_dispose(&base);
+		return ret;
+	}
 	if (pa_str_startswith(url, "/admin/packages/")) {
 		if (!is_get(method))
 			return not_allowed(r, "GET, HEAD");
@@ -580,8 +621,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		r->routed = true;
 		return route(r, url, method);
 	}
-	if (r->responded || !r->uploading) {
+	if (r->responded || (!r->uploading && !r->buffering)) {
 		/* Answered already (refused early): let the body go. */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size && r->buffering) {
+		/* Capped: past max_commit_bytes the buffer stops growing and the finish answers 413. */
+		pa_buf_put(&r->body, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -597,7 +644,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	return upload_finish(r);
+	return r->buffering ? pa_http_commit_finish(r, &s->player) : upload_finish(r);
 }
 
 static int hexval(char c)
@@ -712,6 +759,14 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	s->content.csp = pa_config_string(cfg, PA_CFG_CONTENT_SECURITY_POLICY);
 	s->content.max_age = pa_config_int(cfg, PA_CFG_CONTENT_MAX_AGE);
 	s->content.store = opts->store;
+	s->player.store = opts->store;
+	s->player.suspend_data_max = (size_t)pa_config_int(cfg, PA_CFG_SUSPEND_DATA_MAX);
+	s->player.max_commit = pa_config_size(cfg, PA_CFG_MAX_COMMIT_BYTES);
+	s->player.session_ttl = pa_config_int(cfg, PA_CFG_SESSION_TTL);
+	s->player.commit_interval = pa_config_int(cfg, PA_CFG_COMMIT_INTERVAL);
+	s->player.new_after_completion = pa_config_bool(cfg, PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION);
+	if ((rc = pa_session_key_load(s->player.key, s->data_dir)) != 0)
+		goto done;
 	if ((rc = pa_proxies_parse(&s->proxies, pa_config_string(cfg, PA_CFG_TRUSTED_PROXIES))) != 0)
 		goto done;
 	if ((rc = parse_listen(&addr, &addrlen, pa_config_string(cfg, PA_CFG_LISTEN))) != 0)
@@ -790,6 +845,7 @@ void pa_server_stop(pa_server *s)
 			close(listen_fd);
 	}
 	pa_proxies_dispose(&s->proxies);
+	OPENSSL_cleanse(s->player.key, sizeof(s->player.key));
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -7,6 +7,11 @@
  *   GET  /admin/packages                      the packages (admin token)
  *   GET  /admin/packages/<package>[/<version>] one version with its tree (admin token)
  *   POST /admin/packages                      import an uploaded zip (admin token)
+ *   POST /admin/packages/<package>/preview    a preview link (admin token)
+ *   GET  /play/<attempt>?token=T              the learner's page (session token)
+ *   GET  /player/<file>                       its scripts, styles and scorm.wasm
+ *   GET  /api/attempts/<attempt>              what a session starts from (session token)
+ *   POST /api/attempts/<attempt>/commits      the run-time calls, replayed and stored (session token)
  *
  * Production runs behind a reverse proxy terminating TLS; X-Forwarded-*
  * headers are believed only from trusted_proxies.

@@ -73,6 +73,12 @@ int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t packag
 	return store->ops->version_get(out, store, package_id, version, false);
 }
 
+int pa_store_version_by_id(pa_store_version *out, pa_store *store, int64_t version_id)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->version_by_id(out, store, version_id);
+}
+
 int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store)
 {
 	*out = NULL;
@@ -168,6 +174,11 @@ int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)
 {
 	return store->ops->commit_result(out, store, attempt_id, seq);
+}
+
+int pa_store_commit_calls(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)
+{
+	return store->ops->commit_calls(out, store, attempt_id, seq);
 }
 
 int64_t pa_store_now_ms(void)

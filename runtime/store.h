@@ -106,6 +106,9 @@ int pa_store_version_get(pa_store_version *out, pa_store *store, int64_t package
 /* The same without its tree (tree_json NULL): cheap enough for every content request. */
 int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t package_id, int version);
 
+/* The version of a version row id (pa_store_attempt.version_id), with its tree. */
+int pa_store_version_by_id(pa_store_version *out, pa_store *store, int64_t version_id);
+
 /* The latest version of every package, newest package first, without trees. */
 int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store);
 void pa_store_version_list_free(pa_store_version *list, size_t count);
@@ -201,6 +204,9 @@ int pa_store_commit_append(pa_store *store, const pa_store_commit *commit);
 
 /* The stored result of commit seq of an attempt, appended to out. */
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
+
+/* The calls of commit seq as recorded (the audit trail), appended to out. */
+int pa_store_commit_calls(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 
 /* Milliseconds since the epoch (the store's clock). */
 int64_t pa_store_now_ms(void);

@@ -16,6 +16,7 @@ typedef struct pa_store_ops {
 			      const pa_store_new_version *in, const pa_store_placer *placer);
 	int (*version_get)(pa_store_version *out, pa_store *store, int64_t package_id, int version,
 			   bool with_tree);
+	int (*version_by_id)(pa_store_version *out, pa_store *store, int64_t version_id);
 	int (*package_list)(pa_store_version **out, size_t *count, pa_store *store);
 	int (*token_add)(int64_t *out, pa_store *store, const char *name, const unsigned char *hash);
 	int (*token_list)(pa_store_token **out, size_t *count, pa_store *store);
@@ -28,6 +29,7 @@ typedef struct pa_store_ops {
 			      int64_t package_id, bool preview);
 	int (*commit_append)(pa_store *store, const pa_store_commit *commit);
 	int (*commit_result)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
+	int (*commit_calls)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 } pa_store_ops;
 
 struct pa_store {

@@ -94,10 +94,10 @@ enum {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
 	ST_PING,
 	ST_PKG_FIND, ST_PKG_INSERT, ST_PKG_TITLE, ST_VER_NEXT, ST_VER_INSERT,
-	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_PKG_LIST,
+	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_VER_BY_ID, ST_PKG_LIST,
 	ST_TOK_INSERT, ST_TOK_LIST, ST_TOK_REVOKE, ST_TOK_HASHES, ST_TOK_USED,
 	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LATEST, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
-	ST_COMMIT_INSERT, ST_COMMIT_RESULT,
+	ST_COMMIT_INSERT, ST_COMMIT_RESULT, ST_COMMIT_CALLS,
 	ST_COUNT
 };
 
@@ -123,6 +123,8 @@ static const char *const sql[ST_COUNT] = {
 	[ST_VER_LATEST] = "SELECT " VERSION_COLUMNS "v.tree, v.created FROM package_versions v "
 			  "JOIN packages p ON p.id = v.package_id WHERE v.package_id = ?1 "
 			  "ORDER BY v.version DESC LIMIT 1",
+	[ST_VER_BY_ID] = "SELECT " VERSION_COLUMNS "v.tree, v.created FROM package_versions v "
+			 "JOIN packages p ON p.id = v.package_id WHERE v.id = ?1",
 	[ST_VER_FIND] = "SELECT " VERSION_COLUMNS "NULL, v.created FROM package_versions v "
 			"JOIN packages p ON p.id = v.package_id WHERE v.package_id = ?1 AND v.version = ?2",
 	[ST_VER_FIND_LATEST] = "SELECT " VERSION_COLUMNS "NULL, v.created FROM package_versions v "
@@ -159,6 +161,7 @@ static const char *const sql[ST_COUNT] = {
 	[ST_COMMIT_INSERT] = "INSERT INTO commits (attempt_id, seq, calls, result, created) "
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_COMMIT_RESULT] = "SELECT result FROM commits WHERE attempt_id = ?1 AND seq = ?2",
+	[ST_COMMIT_CALLS] = "SELECT calls FROM commits WHERE attempt_id = ?1 AND seq = ?2",
 };
 
 /* --- connections --- */
@@ -785,6 +788,28 @@ done:
 	return rc;
 }
 
+static int op_version_by_id(pa_store_version *out, pa_store *base, int64_t version_id)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	conn *c;
+	int rc;
+
+	if ((rc = reader_get(&c, s)) != 0)
+		return rc;
+	if ((rc = stmt(&st, c, ST_VER_BY_ID)) != 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, version_id);
+	if ((rc = step_row(c, st, "package version")) != 0)
+		goto done;
+	if ((rc = read_version(out, st)) != 0)
+		pa_store_version_dispose(out);
+done:
+	stmt_done(st);
+	reader_put(s, c);
+	return rc;
+}
+
 static int op_package_list(pa_store_version **out, size_t *count, pa_store *base)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -1174,7 +1199,8 @@ static int op_commit_append(pa_store *base, const pa_store_commit *commit)
 	return write_job((sqlite_store *)base, commit_job, (void *)commit);
 }
 
-static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+/* One text column of a commit (the statement picks which). */
+static int commit_column(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq, int which)
 {
 	sqlite_store *s = (sqlite_store *)base;
 	sqlite3_stmt *st = NULL;
@@ -1183,7 +1209,7 @@ static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int
 
 	if ((rc = reader_get(&c, s)) != 0)
 		return rc;
-	if ((rc = stmt(&st, c, ST_COMMIT_RESULT)) != 0)
+	if ((rc = stmt(&st, c, which)) != 0)
 		goto done;
 	sqlite3_bind_int64(st, 1, attempt_id);
 	sqlite3_bind_int64(st, 2, seq);
@@ -1195,6 +1221,16 @@ done:
 	stmt_done(st);
 	reader_put(s, c);
 	return rc;
+}
+
+static int op_commit_result(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+{
+	return commit_column(out, base, attempt_id, seq, ST_COMMIT_RESULT);
+}
+
+static int op_commit_calls(pa_buf *out, pa_store *base, int64_t attempt_id, int64_t seq)
+{
+	return commit_column(out, base, attempt_id, seq, ST_COMMIT_CALLS);
 }
 
 /* --- open and close --- */
@@ -1288,6 +1324,7 @@ static const pa_store_ops sqlite_ops = {
 	op_ping,
 	op_version_create,
 	op_version_get,
+	op_version_by_id,
 	op_package_list,
 	op_token_add,
 	op_token_list,
@@ -1299,6 +1336,7 @@ static const pa_store_ops sqlite_ops = {
 	op_attempt_latest,
 	op_commit_append,
 	op_commit_result,
+	op_commit_calls,
 };
 
 int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *cfg)

@@ -1,0 +1,488 @@
+#include "runtime/player.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "common/error.h"
+#include "common/util.h"
+
+#define STATE_FORMAT 1
+
+pa_scorm_version pa_player_standard(const char *scorm_version)
+{
+	return scorm_version && !strcmp(scorm_version, "1.2") ? PA_SCORM_12 : PA_SCORM_2004;
+}
+
+static const char *str_of(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The default organization of a tree (the first when none is named). */
+static const json_t *default_org(const json_t *tree)
+{
+	const json_t *orgs = json_object_get(tree, "organizations"), *org;
+	const char *def = str_of(tree, "default_organization");
+	size_t i;
+
+	json_array_foreach(orgs, i, org) {
+		if (!def || !strcmp(def, str_of(org, "identifier") ? str_of(org, "identifier") : ""))
+			return org;
+	}
+	return json_array_get(orgs, 0);
+}
+
+/* Launchable items in flow order (depth first), borrowed, into list. */
+static int collect(const json_t *items, const json_t ***list, size_t *n)
+{
+	const json_t *item;
+	size_t i;
+
+	json_array_foreach(items, i, item) {
+		if (str_of(item, "launch")) {
+			const json_t **slot = pa_array_push(list, n, sizeof(**list));
+
+			if (!slot)
+				return pa_error_set(PA_ENOMEM, "out of memory");
+			*slot = item;
+		}
+		if (collect(json_object_get(item, "items"), list, n) != 0)
+			return PA_ENOMEM;
+	}
+	return 0;
+}
+
+static int parse_tree(json_t **out, const char *tree_json)
+{
+	json_error_t err;
+
+	if (!(*out = json_loads(tree_json ? tree_json : "", 0, &err)) || !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return pa_error_set(PA_EPARSE, "player: the stored activity tree is unreadable: %s", err.text);
+	}
+	return 0;
+}
+
+static const json_t *find_item(const json_t *items, const char *id)
+{
+	const json_t *item, *found;
+	size_t i;
+
+	json_array_foreach(items, i, item) {
+		const char *iid = str_of(item, "identifier");
+
+		if (iid && !strcmp(iid, id) && str_of(item, "launch"))
+			return item;
+		if ((found = find_item(json_object_get(item, "items"), id)))
+			return found;
+	}
+	return NULL;
+}
+
+/* An LMS value from the manifest: set if the data model takes it, else left out
+ * (the package was validated; a value the engine refuses is not worth a dead course). */
+static void lms_set(pa_scorm *s, const char *element, const char *value)
+{
+	if (value && *value)
+		(void)pa_scorm_lms_set(s, element, value);
+}
+
+static pa_scorm_limits limits_of(const pa_player_context *ctx)
+{
+	pa_scorm_limits l;
+
+	memset(&l, 0, sizeof(l));
+	l.suspend_data_max = ctx->suspend_data_max;
+	return l;
+}
+
+static int fresh_from_item(pa_scorm **out, const pa_player_context *ctx, const json_t *item)
+{
+	pa_scorm_version std = pa_player_standard(ctx->scorm_version);
+	pa_scorm_limits lim = limits_of(ctx);
+	pa_scorm *s;
+	int rc;
+
+	if ((rc = pa_scorm_new(&s, std, &lim)) != 0)
+		return pa_error_set(PA_ENOMEM, "out of memory");
+	if (std == PA_SCORM_12) {
+		lms_set(s, "cmi.core.student_id", ctx->learner_id);
+		lms_set(s, "cmi.core.student_name", ctx->learner_name);
+		lms_set(s, "cmi.core.credit", "credit");
+		lms_set(s, "cmi.core.lesson_mode", "normal");
+		lms_set(s, "cmi.launch_data", str_of(item, "data_from_lms"));
+		lms_set(s, "cmi.student_data.mastery_score", str_of(item, "mastery_score"));
+		lms_set(s, "cmi.student_data.max_time_allowed", str_of(item, "max_time_allowed"));
+		lms_set(s, "cmi.student_data.time_limit_action", str_of(item, "time_limit_action"));
+	} else {
+		lms_set(s, "cmi.learner_id", ctx->learner_id);
+		lms_set(s, "cmi.learner_name", ctx->learner_name);
+		lms_set(s, "cmi.credit", "credit");
+		lms_set(s, "cmi.mode", "normal");
+		lms_set(s, "cmi.launch_data", str_of(item, "data_from_lms"));
+		lms_set(s, "cmi.time_limit_action", str_of(item, "time_limit_action"));
+	}
+	*out = s;
+	return 0;
+}
+
+int pa_player_fresh_engine(pa_scorm **out, const pa_player_context *ctx, const char *item_id)
+{
+	json_t *tree = NULL;
+	const json_t *org, *item;
+	int rc;
+
+	*out = NULL;
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0)
+		return rc;
+	org = default_org(tree);
+	if (!(item = find_item(json_object_get(org, "items"), item_id)))
+		rc = pa_error_set(PA_ENOTFOUND, "player: no launchable item '%s' in the package", item_id);
+	else
+		rc = fresh_from_item(out, ctx, item);
+	json_decref(tree);
+	return rc;
+}
+
+/* The stored state's object of SCO exports (a new one if none yet). */
+static int load_state(json_t **out, const pa_store_attempt *a)
+{
+	json_error_t err;
+	json_t *st;
+
+	if (!a->state || !a->state_len) {
+		*out = json_pack("{s:i,s:{}}", "v", STATE_FORMAT, "scos");
+		return *out ? 0 : pa_error_set(PA_ENOMEM, "out of memory");
+	}
+	st = json_loadb((const char *)a->state, a->state_len, 0, &err);
+	if (!st || json_integer_value(json_object_get(st, "v")) != STATE_FORMAT ||
+	    !json_is_object(json_object_get(st, "scos"))) {
+		json_decref(st);
+		return pa_error_set(PA_EPARSE, "player: attempt %lld: stored state unreadable", (long long)a->id);
+	}
+	*out = st;
+	return 0;
+}
+
+/* The engine of a SCO: from its stored export, or fresh. */
+static int engine_of(pa_scorm **out, const pa_player_context *ctx, const json_t *scos, const json_t *item)
+{
+	const char *text = str_of(scos, str_of(item, "identifier"));
+	pa_scorm_limits lim = limits_of(ctx);
+	char why[256];
+
+	if (!text)
+		return fresh_from_item(out, ctx, item);
+	if (pa_scorm_import(out, text, strlen(text), &lim, why, sizeof(why)) != 0)
+		return pa_error_set(PA_EPARSE, "player: attempt %lld: stored engine state refused: %s",
+				    (long long)ctx->attempt->id, why);
+	return 0;
+}
+
+int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
+{
+	const pa_store_attempt *a = ctx->attempt;
+	json_t *tree = NULL, *state = NULL;
+	const json_t **list = NULL;
+	const json_t *org;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, a)) != 0)
+		goto done;
+	org = default_org(tree);
+	if ((rc = collect(json_object_get(org, "items"), &list, &n)) != 0)
+		goto done;
+	pa_buf_printf(out, "{\"attempt\":%lld,\"standard\":\"%s\",\"last_seq\":%lld,\"preview\":%s,\"title\":",
+		      (long long)a->id, pa_player_standard(ctx->scorm_version) == PA_SCORM_12 ? "1.2" : "2004",
+		      (long long)a->last_seq, a->preview ? "true" : "false");
+	pa_buf_put_json(out, str_of(org, "title") ? str_of(org, "title") : str_of(tree, "title"));
+	pa_buf_puts(out, ",\"scos\":[");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		pa_scorm *s = NULL;
+		char *text = NULL;
+		size_t len;
+
+		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), list[i])) != 0)
+			break;
+		if (pa_scorm_export(s, &text, &len) != 0) {
+			pa_scorm_free(s);
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
+			break;
+		}
+		pa_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
+		pa_buf_put_json(out, str_of(list[i], "identifier"));
+		pa_buf_puts(out, ",\"title\":");
+		pa_buf_put_json(out, str_of(list[i], "title") ? str_of(list[i], "title") : "");
+		pa_buf_puts(out, ",\"launch\":");
+		pa_buf_put_json(out, str_of(list[i], "launch"));
+		pa_buf_puts(out, ",\"type\":");
+		pa_buf_put_json(out, str_of(list[i], "scorm_type") ? str_of(list[i], "scorm_type") : "sco");
+		pa_buf_puts(out, ",\"state\":");
+		pa_buf_put_json(out, text);
+		pa_buf_putc(out, '}');
+		free(text);
+		pa_scorm_free(s);
+	}
+	pa_buf_printf(out, "],\"limits\":{\"suspend_data_max\":%zu}}",
+		      ctx->suspend_data_max ? ctx->suspend_data_max : (size_t)65536);
+	if (!rc && pa_buf_error(out))
+		rc = pa_error_set(PA_ENOMEM, "player: the session is too large");
+done:
+	free(list);
+	json_decref(state);
+	json_decref(tree);
+	return rc;
+}
+
+void pa_player_outcome_init(pa_player_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	pa_buf_init(&o->state, 0);
+	pa_buf_init(&o->result, 0);
+}
+
+void pa_player_outcome_dispose(pa_player_outcome *o)
+{
+	if (!o)
+		return;
+	pa_buf_dispose(&o->state);
+	pa_buf_dispose(&o->result);
+}
+
+typedef enum call_fn {
+	FN_INITIALIZE, FN_TERMINATE, FN_GET_VALUE, FN_SET_VALUE, FN_COMMIT, FN_GET_LAST_ERROR,
+	FN_GET_ERROR_STRING, FN_GET_DIAGNOSTIC, FN_NEXT_SESSION, FN_COUNT
+} call_fn;
+
+static const struct {
+	const char *name;
+	unsigned nargs;
+} fns[FN_COUNT] = {
+	{ "Initialize", 1 }, { "Terminate", 1 }, { "GetValue", 1 }, { "SetValue", 2 }, { "Commit", 1 },
+	{ "GetLastError", 0 }, { "GetErrorString", 1 }, { "GetDiagnostic", 1 }, { "NextSession", 0 },
+};
+
+/* Run one call; *result borrowed from the engine or static. */
+static int run_call(const char **result, pa_scorm *s, call_fn fn, const char *a0, const char *a1, char *num, size_t numsz)
+{
+	switch (fn) {
+	case FN_INITIALIZE: *result = pa_scorm_initialize(s, a0) ? "true" : "false"; break;
+	case FN_TERMINATE: *result = pa_scorm_terminate(s, a0) ? "true" : "false"; break;
+	case FN_COMMIT: *result = pa_scorm_commit(s, a0) ? "true" : "false"; break;
+	case FN_GET_VALUE: *result = pa_scorm_get_value(s, a0); break;
+	case FN_SET_VALUE: *result = pa_scorm_set_value(s, a0, a1) ? "true" : "false"; break;
+	case FN_GET_LAST_ERROR:
+		snprintf(num, numsz, "%d", pa_scorm_get_last_error(s));
+		*result = num;
+		break;
+	case FN_GET_ERROR_STRING: *result = pa_scorm_get_error_string(s, a0); break;
+	case FN_GET_DIAGNOSTIC: *result = pa_scorm_get_diagnostic(s, a0); break;
+	case FN_NEXT_SESSION:
+		if (pa_scorm_next_session(s) != 0)
+			return PA_EINVALID;
+		*result = "";
+		break;
+	default: return PA_EINVALID;
+	}
+	if (!*result)
+		*result = "";
+	return 0;
+}
+
+/* Replay the calls on s; PA_EINVALID with the reason at the first difference. */
+static int replay_calls(pa_scorm *s, const json_t *calls)
+{
+	const json_t *call;
+	size_t i;
+
+	json_array_foreach(calls, i, call) {
+		const char *name = str_of(call, "fn"), *want = str_of(call, "result"), *got = NULL;
+		const json_t *args = json_object_get(call, "args"), *err = json_object_get(call, "error");
+		const char *a0 = json_string_value(json_array_get(args, 0));
+		const char *a1 = json_string_value(json_array_get(args, 1));
+		char num[16];
+		call_fn fn;
+
+		for (fn = 0; fn < FN_COUNT; fn++)
+			if (name && !strcmp(name, fns[fn].name))
+				break;
+		if (fn == FN_COUNT || !want || !json_is_integer(err) || (args && !json_is_array(args)) ||
+		    json_array_size(args) != fns[fn].nargs || (fns[fn].nargs > 0 && !a0) || (fns[fn].nargs > 1 && !a1))
+			return pa_error_set(PA_EPARSE, "call %zu: not a run-time call (fn, args, result, error)", i + 1);
+		if (run_call(&got, s, fn, a0, a1, num, sizeof(num)) != 0)
+			return pa_error_set(PA_EINVALID, "call %zu (%s): refused by the engine", i + 1, name);
+		if (strcmp(got, want) != 0 || (fn != FN_NEXT_SESSION && json_integer_value(err) != pa_scorm_get_last_error(s)))
+			return pa_error_set(PA_EINVALID,
+					    "call %zu (%s%s%s): the browser's engine answered \"%.40s\" (error %lld), "
+					    "the server's \"%.40s\" (error %d)",
+					    i + 1, name, a0 ? " " : "", a0 ? a0 : "", want, (long long)json_integer_value(err),
+					    got, fn == FN_NEXT_SESSION ? 0 : pa_scorm_get_last_error(s));
+	}
+	return 0;
+}
+
+typedef struct summary {
+	size_t scos, completed, started, passed, failed, scored;
+	double score_sum;
+	bool suspended;
+} summary;
+
+static void summarize_one(summary *m, pa_scorm *s)
+{
+	bool v12 = pa_scorm_get_version(s) == PA_SCORM_12;
+	const char *status = pa_scorm_lms_get(s, v12 ? "cmi.core.lesson_status" : "cmi.completion_status");
+	const char *success = v12 ? status : pa_scorm_lms_get(s, "cmi.success_status");
+	double score;
+
+	status = status ? status : "";
+	success = success ? success : "";
+	/* A SCO launched counts as started, whatever it says of itself. */
+	if (!strcmp(status, "completed") || !strcmp(status, "passed") || !strcmp(status, "failed"))
+		m->completed++;
+	else
+		m->started++;
+	if (!strcmp(success, "passed"))
+		m->passed++;
+	else if (!strcmp(success, "failed"))
+		m->failed++;
+	if (v12) {
+		const char *raw = pa_scorm_lms_get(s, "cmi.core.score.raw");
+		const char *min = pa_scorm_lms_get(s, "cmi.core.score.min");
+		const char *max = pa_scorm_lms_get(s, "cmi.core.score.max");
+		double r, lo = 0, hi = 100;
+
+		if (raw && pa_parse_double(&r, raw, -1e300, 1e300) == 0) {
+			if (min)
+				(void)pa_parse_double(&lo, min, -1e300, 1e300);
+			if (max)
+				(void)pa_parse_double(&hi, max, -1e300, 1e300);
+			if (hi > lo) {
+				score = (r - lo) / (hi - lo);
+				m->score_sum += score < -1 ? -1 : score > 1 ? 1 : score;
+				m->scored++;
+			}
+		}
+	} else {
+		const char *scaled = pa_scorm_lms_get(s, "cmi.score.scaled");
+
+		if (scaled && pa_parse_double(&score, scaled, -1, 1) == 0) {
+			m->score_sum += score;
+			m->scored++;
+		}
+	}
+}
+
+/* The attempt's statuses across its SCOs: completed when every SCO is,
+ * failed when one failed, passed when every SCO with a verdict passed. */
+static int summarize(pa_player_outcome *o, const pa_player_context *ctx, const json_t *tree, const json_t *state,
+		     const char *current)
+{
+	const json_t **list = NULL;
+	summary m;
+	size_t n = 0;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = collect(json_object_get(default_org(tree), "items"), &list, &n)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		pa_scorm *s = NULL;
+
+		if (!str_of(list[i], "scorm_type") || strcmp(str_of(list[i], "scorm_type"), "sco") != 0)
+			continue;
+		m.scos++;
+		if (!str_of(json_object_get(state, "scos"), str_of(list[i], "identifier")))
+			continue;
+		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), list[i])) != 0)
+			break;
+		summarize_one(&m, s);
+		if (current && !strcmp(current, str_of(list[i], "identifier"))) {
+			const char *exit = pa_scorm_lms_get(s, pa_scorm_get_version(s) == PA_SCORM_12 ? "cmi.core.exit" : "cmi.exit");
+			const char *entry = pa_scorm_lms_get(s, pa_scorm_get_version(s) == PA_SCORM_12 ? "cmi.core.entry" : "cmi.entry");
+			const char *nav = pa_scorm_nav_request(s);
+
+			m.suspended = (exit && !strcmp(exit, "suspend")) || (nav && !strcmp(nav, "suspendAll")) ||
+				      (pa_scorm_get_phase(s) == PA_SCORM_NOT_INITIALIZED && entry && !strcmp(entry, "resume"));
+		}
+		pa_scorm_free(s);
+	}
+	free(list);
+	if (rc)
+		return rc;
+	snprintf(o->completion_status, sizeof(o->completion_status), "%s",
+		 m.scos && m.completed == m.scos ? "completed" : m.completed || m.started ? "incomplete" : "unknown");
+	snprintf(o->success_status, sizeof(o->success_status), "%s",
+		 m.failed ? "failed" : m.passed && (m.passed == m.scos || m.completed == m.scos) ? "passed" : "unknown");
+	o->has_score = m.scored > 0;
+	o->score_scaled = m.scored ? m.score_sum / (double)m.scored : 0;
+	o->suspended = m.suspended;
+	return 0;
+}
+
+int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len)
+{
+	json_t *req = NULL, *tree = NULL, *state = NULL;
+	const json_t *item, *calls, *seq;
+	const char *sco;
+	pa_scorm *s = NULL;
+	char *text = NULL, *dump = NULL;
+	size_t text_len;
+	json_error_t err;
+	int rc;
+
+	if (!(req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err)) || !json_is_object(req)) {
+		rc = pa_error_set(PA_EPARSE, "the commit is not a JSON object: %s", req ? "" : err.text);
+		goto done;
+	}
+	seq = json_object_get(req, "seq");
+	sco = str_of(req, "sco");
+	calls = json_object_get(req, "calls");
+	if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !sco || !json_is_array(calls)) {
+		rc = pa_error_set(PA_EPARSE, "the commit needs seq (1, 2...), sco and calls");
+		goto done;
+	}
+	out->seq = json_integer_value(seq);
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, ctx->attempt)) != 0)
+		goto done;
+	if (!(item = find_item(json_object_get(default_org(tree), "items"), sco))) {
+		rc = pa_error_set(PA_EINVALID, "no launchable item '%.100s' in the package", sco);
+		goto done;
+	}
+	if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), item)) != 0)
+		goto done;
+	if ((rc = replay_calls(s, calls)) != 0)
+		goto done;
+	if (pa_scorm_export(s, &text, &text_len) != 0) {
+		rc = pa_error_set(PA_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (json_object_set_new(json_object_get(state, "scos"), sco, json_string(text)) != 0 ||
+	    !(dump = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS))) {
+		rc = pa_error_set(PA_ENOMEM, "out of memory");
+		goto done;
+	}
+	pa_buf_puts(&out->state, dump);
+	if ((rc = summarize(out, ctx, tree, state, sco)) != 0)
+		goto done;
+	pa_buf_printf(&out->result, "{\"seq\":%lld,\"ok\":true,\"calls\":%zu,\"completion_status\":\"%s\","
+		      "\"success_status\":\"%s\"", (long long)out->seq, json_array_size(calls),
+		      out->completion_status, out->success_status);
+	if (out->has_score)
+		pa_buf_printf(&out->result, ",\"score_scaled\":%.17g", out->score_scaled);
+	pa_buf_puts(&out->result, "}");
+	if (pa_buf_error(&out->state) || pa_buf_error(&out->result))
+		rc = pa_error_set(PA_ENOMEM, "out of memory");
+done:
+	free(dump);
+	free(text);
+	pa_scorm_free(s);
+	json_decref(state);
+	json_decref(tree);
+	json_decref(req);
+	return rc;
+}

@@ -1,0 +1,110 @@
+/*
+ * The player's server side, apart from HTTP: what a browser needs to
+ * start a session on an attempt, and the replay of its commits through
+ * the native engine (runtime/scorm), which alone decides what is stored.
+ *
+ * An attempt's state (pa_store_attempt.state) is JSON holding the
+ * engine's exported state of each SCO launched so far:
+ *   {"v":1,"scos":{"<item identifier>":"<pa_scorm_export text>",...}}
+ * A SCO never launched has no entry; its engine starts from
+ * pa_player_fresh_engine, on the server and (through its export) in the
+ * browser alike.
+ *
+ * A commit (POST body, JSON):
+ *   {"seq":N,"sco":"<item identifier>",
+ *    "calls":[{"fn":"SetValue","args":["cmi.location","p3"],"result":"true","error":0},...]}
+ * fn is one of the eight API calls (2004 names for both standards:
+ * Initialize, Terminate, GetValue, SetValue, Commit, GetLastError,
+ * GetErrorString, GetDiagnostic) or the host's NextSession (a SCO
+ * relaunched after its session ended). result is what the browser's
+ * engine answered ("true"/"false" for booleans) and error its
+ * GetLastError afterwards: the server replays each call and refuses the
+ * commit at the first difference.
+ */
+#ifndef PA_PLAYER_H
+#define PA_PLAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "runtime/store.h"
+#include "runtime/scorm/scorm.h"
+
+/* What the engine of an attempt needs to know about it. */
+typedef struct pa_player_context {
+	const pa_store_attempt *attempt;
+	const char *tree_json;        /* the version's activity tree (runtime/import.h) */
+	const char *scorm_version;    /* the version's: "1.2", "2004 4th Edition"... */
+	const char *learner_id;       /* cmi.learner_id / cmi.core.student_id */
+	const char *learner_name;     /* "Family, Given" */
+	size_t suspend_data_max;      /* characters; 0: the engine's default (65,536) */
+} pa_player_context;
+
+/* The engine standard of a version's scorm_version text. */
+pa_scorm_version pa_player_standard(const char *scorm_version);
+
+/*
+ * The engine of a SCO never launched: the data the LMS owns set (learner,
+ * credit, mode, launch data, mastery score, time limits of the item).
+ * PA_ENOTFOUND when item is not a launchable item of the tree.
+ */
+int pa_player_fresh_engine(pa_scorm **out, const pa_player_context *ctx, const char *item);
+
+/*
+ * What a browser needs to start: JSON appended to out,
+ *   {"attempt":ID,"standard":"1.2"|"2004","last_seq":N,"preview":bool,
+ *    "title":"...","scos":[{"id","title","launch","type","state"}],
+ *    "limits":{"suspend_data_max":N}}
+ * with the SCOs in flow order (the default organization, depth first),
+ * launch relative to the package version's folder, and state each SCO's
+ * engine export (stored, or fresh).
+ */
+int pa_player_session_json(pa_buf *out, const pa_player_context *ctx);
+
+/* What a commit, once replayed, gives the store. */
+typedef struct pa_player_outcome {
+	pa_buf state;        /* the attempt's new state (JSON) */
+	pa_buf result;       /* the answer to store and send */
+	char completion_status[16];
+	char success_status[16];
+	double score_scaled;
+	bool has_score;
+	bool suspended;
+	int64_t seq;
+} pa_player_outcome;
+
+void pa_player_outcome_init(pa_player_outcome *o);
+void pa_player_outcome_dispose(pa_player_outcome *o);
+
+/*
+ * Replay a commit body on the attempt of ctx. 0: *out ready for
+ * pa_store_commit_append (out->seq the commit's seq, not checked against
+ * the attempt here). PA_EPARSE: the body is not a commit (why in
+ * pa_error_last()); PA_EINVALID: a call's result differs from the
+ * server's, or the SCO is unknown (nothing to store); PA_ELIMIT: the
+ * state grew past the engine's limits.
+ */
+int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len);
+
+/*
+ * A learner's attempt on a package: their latest (on whatever version it
+ * began), or a new one on the latest version when they have none, or when
+ * the latest is completed and new_after_completion is set. *out the
+ * attempt id.
+ */
+int pa_player_attempt_for(int64_t *out, pa_store *store, int64_t learner_id, int64_t package_id, bool preview,
+			  bool new_after_completion);
+
+/* The learner every preview plays as. */
+#define PA_PLAYER_PREVIEW_SUBJECT "preview:passerelle"
+
+/*
+ * The link of the preview attempt of a package (pa_player_attempt_for the
+ * preview learner), valid ttl seconds: "/play/<attempt>?token=<token>"
+ * appended to out, to be prefixed with the server's base URL.
+ */
+int pa_player_preview_path(pa_buf *out, pa_store *store, const unsigned char *key, int64_t package_id,
+			   int64_t ttl, bool new_after_completion);
+
+#endif
