@@ -38,13 +38,6 @@ void pa_cmd_preview_usage(FILE *out)
 	fputs("\nexit codes: 0 printed, 1 no such package (or the import failed), 2 usage error\n", out);
 }
 
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "passerelle preview: %s%s%s\n(see 'passerelle preview --help')\n", what, arg ? " " : "",
-		arg ? arg : "");
-	return PA_EXIT_USAGE;
-}
-
 /* Where a browser reaches serve: public_base_url, else the listen address
  * (a wildcard host read as this machine). */
 static void put_base(pa_buf *out, const pa_config *cfg)
@@ -71,45 +64,32 @@ static void put_base(pa_buf *out, const pa_config *cfg)
 
 int pa_cmd_preview(int argc, char **argv)
 {
-	const char *what = NULL, *config_file = NULL, *data = NULL, *schemas = NULL;
+	const char *what = NULL, *config_file = NULL, *schemas = NULL;
 	unsigned char key[PA_SESSION_KEY_BYTES];
 	pa_buf url = PA_BUF_INIT, path = PA_BUF_INIT;
 	pa_store *store = NULL;
 	int64_t package_id = 0;
 	pa_config cfg;
-	int i, rc, code;
+	int rc, code;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	{
+		const pa_cli_opt options[] = {
+			{ "--data", NULL, NULL, NULL },
+			{ "--config", NULL, &config_file, NULL },
+			{ "--schemas", NULL, &schemas, NULL },
+			{ "--set", NULL, NULL, NULL },
+			{ "--limit", NULL, NULL, NULL },
+			{ NULL, NULL, NULL, NULL },
+		};
+		size_t n;
 
-		if (!strcmp(a, "--data") || !strcmp(a, "--config") || !strcmp(a, "--schemas") || !strcmp(a, "--set") ||
-		    !strcmp(a, "--limit")) {
-			if (i + 1 >= argc)
-				return usage_error("this option needs a value:", a);
-			if (!strcmp(a, "--data"))
-				data = argv[i + 1];
-			else if (!strcmp(a, "--config"))
-				config_file = argv[i + 1];
-			else if (!strcmp(a, "--schemas"))
-				schemas = argv[i + 1];
-			i++;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option", a);
-		} else if (what) {
-			return usage_error("one package at a time; one too many:", a);
-		} else {
-			what = a;
-		}
+		if ((code = pa_cli_parse("preview", argc, argv, options, &what, 1, &n)) != PA_EXIT_OK)
+			return code;
 	}
 	if (!what)
-		return usage_error("which package? give its id, or a zip file or folder to import", NULL);
+		return pa_cli_usage_error("preview", "which package? give its id, or a zip file or folder to import", NULL);
 	if ((code = pa_cli_settings(&cfg, "preview", config_file, argc, argv)) != PA_EXIT_OK)
 		return code;
-	if (data && pa_config_set(&cfg, "data_dir", data) != 0) {
-		fprintf(stderr, "passerelle preview: --data: %s\n", pa_error_last());
-		pa_config_dispose(&cfg);
-		return PA_EXIT_USAGE;
-	}
 	code = PA_EXIT_PROBLEMS;
 	if (pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg) != 0 ||
 	    pa_session_key_load(key, pa_config_string(&cfg, PA_CFG_DATA_DIR)) != 0) {
