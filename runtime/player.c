@@ -1,6 +1,7 @@
 #include "runtime/player.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,15 +56,68 @@ static int collect(const json_t *items, const json_t ***list, size_t *n)
 	return 0;
 }
 
+/*
+ * Parsed activity trees, by their text. A version's tree never changes and
+ * every commit needs it: parsing it anew each time was the largest single
+ * cost of a commit (a few hundred microseconds for a course of 18 SCOs).
+ * A cached tree is only read, by any number of threads: jansson's reference
+ * counts are atomic and its lookups do not write.
+ */
+#define TREE_CACHE_SLOTS 8
+
+static struct {
+	char *text;
+	size_t len;
+	json_t *tree;
+} tree_cache[TREE_CACHE_SLOTS];
+static size_t tree_cache_next;
+static pthread_mutex_t tree_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *tree_cached(const char *text, size_t len)
+{
+	json_t *tree = NULL;
+
+	pthread_mutex_lock(&tree_cache_lock);
+	for (size_t i = 0; i < TREE_CACHE_SLOTS && !tree; i++)
+		if (tree_cache[i].tree && tree_cache[i].len == len && !memcmp(tree_cache[i].text, text, len))
+			tree = json_incref(tree_cache[i].tree);
+	pthread_mutex_unlock(&tree_cache_lock);
+	return tree;
+}
+
+static void tree_remember(const char *text, size_t len, json_t *tree)
+{
+	char *copy = malloc(len + 1);
+	size_t slot;
+
+	if (!copy)
+		return;
+	memcpy(copy, text, len + 1);
+	pthread_mutex_lock(&tree_cache_lock);
+	slot = tree_cache_next++ % TREE_CACHE_SLOTS;
+	free(tree_cache[slot].text);
+	json_decref(tree_cache[slot].tree);
+	tree_cache[slot].text = copy;
+	tree_cache[slot].len = len;
+	tree_cache[slot].tree = json_incref(tree);
+	pthread_mutex_unlock(&tree_cache_lock);
+}
+
+/* The tree of tree_json, read only: the caller json_decref()s it. */
 static int parse_tree(json_t **out, const char *tree_json)
 {
 	json_error_t err;
+	const char *text = tree_json ? tree_json : "";
+	size_t len = strlen(text);
 
-	if (!(*out = json_loads(tree_json ? tree_json : "", 0, &err)) || !json_is_object(*out)) {
+	if ((*out = tree_cached(text, len)))
+		return 0;
+	if (!(*out = json_loadb(text, len, 0, &err)) || !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
 		return pa_error_set(PA_EPARSE, "player: the stored activity tree is unreadable: %s", err.text);
 	}
+	tree_remember(text, len, *out);
 	return 0;
 }
 

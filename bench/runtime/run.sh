@@ -23,10 +23,10 @@ cmake --build --preset release -j2 --target passerelle bench_runtime >/dev/null
 ulimit -n 20000
 rm -rf "$work"
 mkdir -p "$work"
-"$bin" pack samples/countering-trafficking --format scorm2004 --lang en --quiet -o "$work/course.zip"
+"$bin" pack samples/countering-trafficking --format scorm2004 --lang en --quiet -o "$work/course.zip" >/dev/null
 
-echo "| sessions | commit every | commits/s | p50 | p99 | max | server peak RSS | acknowledged | stored | lost |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| sessions | commit every | commits/s | p50 | p99 | max | server CPU per commit | server peak RSS | acknowledged | stored | lost |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for run in $runs; do
   n=${run%%:*}
   every=${run##*:}
@@ -43,6 +43,8 @@ for run in $runs; do
   status=$?
   set -e
   rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")
+  # the server's CPU time (user + system, clock ticks), over the whole run
+  ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   kill -TERM "$pid"
   wait "$pid" || true
   echo "$line" >&2
@@ -60,7 +62,7 @@ EOF
   read -r acked stored attempts_ok <"$work/verify"
   get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }
   every_txt=$([ "$every" = 0 ] && echo "at once (saturation)" || echo "$((every / 1000)).$(((every % 1000) / 100)) s")
-  echo "| $(printf "%'d" "$n") | $every_txt | $(printf "%'d" "$(get commits_per_s)") | $(get p50_ms) ms | $(get p99_ms) ms | $(get max_ms) ms | $rss | $(printf "%'d" "$acked") | $(printf "%'d" "$stored") | $((acked - stored)) |"
+  echo "| $(printf "%'d" "$n") | $every_txt | $(printf "%'d" "$(get commits_per_s)") | $(get p50_ms) ms | $(get p99_ms) ms | $(get max_ms) ms | $(awk -v t="$ticks" -v a="$acked" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t * 1000 / hz / (a > 0 ? a : 1)}') | $rss | $(printf "%'d" "$acked") | $(printf "%'d" "$stored") | $((acked - stored)) |"
   [ "$attempts_ok" = "$n" ] || echo "warning: $((n - attempts_ok)) attempts have last_seq below their acknowledged seq" >&2
   rm -rf "$data"
 done
