@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -453,7 +454,7 @@ static int run(int argc, char **argv)
 	long port = strtol(argv[2], NULL, 10), seconds;
 	FILE *f = fopen(argv[3], "r"), *out;
 	struct epoll_event evs[1024];
-	double t, t_end;
+	double t, t_end, client_cpu;
 	size_t i;
 
 	nsess = strtoul(argv[4], NULL, 10);
@@ -535,11 +536,19 @@ static int run(int argc, char **argv)
 			on_event(evs[k].data.ptr, evs[k].events);
 	}
 	qsort(lat, nlat, sizeof(*lat), cmp_double);
+	{
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		client_cpu = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
+			     ru.ru_stime.tv_usec / 1e3;
+	}
 	printf("sessions=%zu interval_ms=%.0f window_s=%ld acked=%ld acked_in_window=%ld commits_per_s=%.0f "
-	       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%ld reconnects=%ld unanswered=%ld\n",
+	       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%ld reconnects=%ld unanswered=%ld "
+	       "client_cpu_ms_per_commit=%.2f\n",
 	       nsess, interval, seconds, acked_total, acked_in_window, acked_in_window / (double)seconds,
 	       nlat ? lat[nlat / 2] : 0, nlat ? lat[(size_t)(nlat * 0.99)] : 0, nlat ? lat[nlat - 1] : 0, errors,
-	       reconnects, unanswered);
+	       reconnects, unanswered, client_cpu / (acked_total ? acked_total : 1));
 	if (!(out = fopen(argv[8], "w")))
 		return 1;
 	for (i = 0; i < nsess; i++)
