@@ -19,6 +19,7 @@
 #include "packager/unzip.h"
 #include "packager/validate.h"
 #include "packager/xsd.h"
+#include "runtime/seqtree.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -340,6 +341,27 @@ done:
 	return rc;
 }
 
+/* A 2004 package's sequencing tree description (runtime/seqtree.h), kept
+ * with its version as "seqtree" for the player. A manifest the
+ * sequencing reader refuses (its validation passed) plays in flow order. */
+static int add_seqtree(json_t *tree, const char *manifest, size_t len, const char *scorm_version)
+{
+	pa_buf text = PA_BUF_INIT;
+	pa_diag diag;
+	int rc = 0;
+
+	if (scorm_version && !strcmp(scorm_version, "1.2"))
+		return 0;
+	pa_diag_init(&diag);
+	if (pa_seqtree_from_manifest(&text, manifest, len, PA_MANIFEST, &diag) == 0 && !diag.errors)
+		rc = set_str(tree, "seqtree", text.ptr);
+	else
+		pa_warn("import: the sequencing of the manifest is not readable; the package plays in flow order");
+	pa_diag_dispose(&diag);
+	pa_buf_dispose(&text);
+	return rc;
+}
+
 int pa_import_tree(pa_buf *out, const char *manifest, size_t len, const char *scorm_version,
 		   pa_diag *diag)
 {
@@ -406,7 +428,7 @@ int pa_import_tree(pa_buf *out, const char *manifest, size_t len, const char *sc
 			break;
 		}
 	}
-	if (rc)
+	if (rc || (rc = add_seqtree(tree, manifest, len, scorm_version)) != 0)
 		goto done;
 	if (json_object_set(tree, "organizations", list) != 0 ||
 	    !(text = json_dumps(tree, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
