@@ -314,19 +314,19 @@ function statusOf(s) {
   return v === 'completed' || v === 'passed' || v === 'failed';
 }
 
-// Sequencing: send the request (with the calls before it, in one commit)
-// and show what the server answers. terminated: the SCO already ended its
-// session (its own adl.nav.request), so there is nothing to unload.
+// Sequencing: send the request (after the calls before it) and show what
+// the server answers. terminated: the SCO already ended its session (its
+// own adl.nav.request), so a refusal does not relaunch it.
 let navigating = false;
 async function navigate(request, terminated = false) {
   if (navigating) return;
   navigating = true;
   try {
-    if (!terminated) {
-      unload();
-      await new Promise((r) => setTimeout(r, 50));
-      unloading = false;
-    }
+    // Take the SCO away first (after its own Terminate too): calls from its
+    // unload handlers must reach its engine, not the next SCO's.
+    unload();
+    await new Promise((r) => setTimeout(r, 50));
+    unloading = false;
     const answer = await new Promise((done) => {
       queue.push({ sco: current >= 0 ? scos[current].id : '', calls: [], nav: request, done });
       flush();

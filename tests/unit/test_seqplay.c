@@ -263,6 +263,38 @@ static void test_seqplay__requests(void **state)
 	pa_buf_dispose(&tree);
 }
 
+/* hideLMSUI of the current activity reaches the page; the choice column
+ * follows the rules (this package allows choice). */
+static void test_seqplay__hide_and_choice(void **state)
+{
+	pa_buf tree = PA_BUF_INIT, dir = PA_BUF_INIT;
+	pa_diag diag;
+	pa_seq *seq;
+	json_t *a, *hide;
+
+	(void)state;
+	pa_diag_init(&diag);
+	pa_buf_printf(&dir, "%s/tests/sequencing/packages/suspend", pa_test_source_dir());
+	assert_int_equal(pa_seqtree_from_dir(&tree, dir.ptr, &diag), 0);
+	assert_int_equal(pa_seqplay_open(&seq, tree.ptr, tree.len, NULL, 0), 0);
+	go(seq, "start", "s1");
+	a = answer_of(seq, NULL);
+	assert_int_equal(json_array_size(json_object_get(a, "hide")), 0);
+	assert_true(flag(toc_entry(a, "s3"), "choice"));
+	json_decref(a);
+	go(seq, "{target=s3}choice", "s3");
+	a = answer_of(seq, NULL);
+	hide = json_object_get(a, "hide");
+	assert_int_equal(json_array_size(hide), 2);
+	assert_string_equal(json_string_value(json_array_get(hide, 0)), "previous");
+	assert_string_equal(json_string_value(json_array_get(hide, 1)), "suspendAll");
+	json_decref(a);
+	pa_seq_free(seq);
+	pa_diag_dispose(&diag);
+	pa_buf_dispose(&dir);
+	pa_buf_dispose(&tree);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_seqplay__sco_data_model),
 		cmocka_unit_test(test_seqplay__suspend_resume_exact),
 		cmocka_unit_test(test_seqplay__requests),
+		cmocka_unit_test(test_seqplay__hide_and_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
