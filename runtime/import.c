@@ -19,6 +19,7 @@
 #include "packager/unzip.h"
 #include "packager/validate.h"
 #include "packager/xsd.h"
+#include "runtime/seqtree.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -340,6 +341,49 @@ done:
 	return rc;
 }
 
+static bool has_sequencing(const json_t *items)
+{
+	const json_t *item;
+	size_t i;
+
+	json_array_foreach(items, i, item) {
+		if (json_object_get(item, "sequencing") || has_sequencing(json_object_get(item, "items")))
+			return true;
+	}
+	return false;
+}
+
+/* A 2004 package's sequencing tree description (runtime/seqtree.h), kept
+ * with its version as "seqtree" for the player. A package that says
+ * nothing of sequencing keeps the flow order player (the book's defaults,
+ * flow off and choice on, would leave it without a first activity and
+ * without Next), and so does a manifest the sequencing reader refuses. */
+static int add_seqtree(json_t *tree, const json_t *orgs, const char *manifest, size_t len,
+		       const char *scorm_version)
+{
+	pa_buf text = PA_BUF_INIT;
+	const json_t *org;
+	pa_diag diag;
+	bool any = json_object_get(tree, "sequencing_collection") != NULL;
+	size_t i;
+	int rc = 0;
+
+	if (scorm_version && !strcmp(scorm_version, "1.2"))
+		return 0;
+	json_array_foreach(orgs, i, org)
+		any = any || json_object_get(org, "sequencing") || has_sequencing(json_object_get(org, "items"));
+	if (!any)
+		return 0;
+	pa_diag_init(&diag);
+	if (pa_seqtree_from_manifest(&text, manifest, len, PA_MANIFEST, &diag) == 0 && !diag.errors)
+		rc = set_str(tree, "seqtree", text.ptr);
+	else
+		pa_warn("import: the sequencing of the manifest is not readable; the package plays in flow order");
+	pa_diag_dispose(&diag);
+	pa_buf_dispose(&text);
+	return rc;
+}
+
 int pa_import_tree(pa_buf *out, const char *manifest, size_t len, const char *scorm_version,
 		   pa_diag *diag)
 {
@@ -406,7 +450,7 @@ int pa_import_tree(pa_buf *out, const char *manifest, size_t len, const char *sc
 			break;
 		}
 	}
-	if (rc)
+	if (rc || (rc = add_seqtree(tree, list, manifest, len, scorm_version)) != 0)
 		goto done;
 	if (json_object_set(tree, "organizations", list) != 0 ||
 	    !(text = json_dumps(tree, JSON_COMPACT | JSON_PRESERVE_ORDER))) {

@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/util.h"
+#include "runtime/seqplay.h"
 
 #define STATE_FORMAT 1
 
@@ -237,6 +238,14 @@ static int engine_of(pa_scorm **out, const pa_player_context *ctx, const json_t 
 	return 0;
 }
 
+/* The sequencing engine of an attempt, from the version's tree and the attempt's saved state. */
+static int open_seq(pa_seq **out, const json_t *tree, const json_t *state)
+{
+	const char *text = str_of(tree, "seqtree"), *saved = str_of(state, "seq");
+
+	return pa_seqplay_open(out, text, strlen(text), saved, saved ? strlen(saved) : 0);
+}
+
 int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 {
 	const pa_store_attempt *a = ctx->attempt;
@@ -282,8 +291,18 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 		free(text);
 		pa_scorm_free(s);
 	}
-	pa_buf_printf(out, "],\"limits\":{\"suspend_data_max\":%zu}}",
+	pa_buf_printf(out, "],\"limits\":{\"suspend_data_max\":%zu}",
 		      ctx->suspend_data_max ? ctx->suspend_data_max : (size_t)65536);
+	if (!rc && str_of(tree, "seqtree")) {
+		pa_seq *seq = NULL;
+
+		if ((rc = open_seq(&seq, tree, state)) == 0) {
+			pa_buf_puts(out, ",\"sequencing\":");
+			rc = pa_seqplay_answer_json(out, seq, NULL);
+		}
+		pa_seq_free(seq);
+	}
+	pa_buf_putc(out, '}');
 	if (!rc && pa_buf_error(out))
 		rc = pa_error_set(PA_ENOMEM, "player: the session is too large");
 done:
@@ -478,10 +497,134 @@ static int summarize(pa_player_outcome *o, const pa_player_context *ctx, const j
 	return 0;
 }
 
+/* An item of the tree by identifier, launchable or not. */
+static const json_t *launchable(const json_t *tree, const char *id)
+{
+	return id ? find_item(json_object_get(default_org(tree), "items"), id) : NULL;
+}
+
+/*
+ * A navigation request in a commit. The SCO of the commit (s, already
+ * replayed; NULL at launch) reports to sequencing if it is the current
+ * activity; the request runs; the SCO delivered gets its engine (the
+ * suspended one resumed, else a new attempt) initialized from
+ * sequencing; the state keeps the engine's export under "seq". The
+ * answer to the page (runtime/seqplay.h) goes to *answer, with the
+ * delivered SCO's engine state and launch.
+ */
+static int navigate(pa_buf *answer, const pa_player_context *ctx, const json_t *tree, json_t *state, pa_scorm *s,
+		    const char *sco, const char *request)
+{
+	json_t *scos = json_object_get(state, "scos");
+	const json_t *item;
+	pa_seq *seq = NULL;
+	pa_scorm *next = NULL;
+	pa_seq_result r;
+	char err[PA_SEQ_ERR_SIZE], *saved = NULL, *text = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = open_seq(&seq, tree, state)) != 0)
+		goto done;
+	if (s && pa_seq_current(seq) && !strcmp(pa_seq_current(seq), sco) && (rc = pa_seqplay_report(seq, s, -1)) != 0)
+		goto done;
+	if ((rc = pa_seqplay_navigate(seq, request, &r)) != 0)
+		goto done;
+	/* Suspend all from the page: the SCO's session ends suspended, so that
+	 * resume all relaunches it with cmi.entry "resume" (RTE 4.2.8). */
+	if (s && r.session_ended && !r.exception && !strcmp(request, "suspendAll") &&
+	    strcmp(pa_scorm_nav_request(s) ? pa_scorm_nav_request(s) : "", "suspendAll") != 0) {
+		char *again = NULL;
+
+		if (pa_scorm_lms_set(s, "adl.nav.request", "suspendAll") != 0 || pa_scorm_export(s, &again, &len) != 0 ||
+		    json_object_set_new(scos, sco, json_string(again)) != 0) {
+			free(again);
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
+			goto done;
+		}
+		free(again);
+	}
+	if (r.delivered) {
+		if (!(item = launchable(tree, r.delivered))) {
+			rc = pa_error_set(PA_EINVALID, "sequencing delivered '%.100s', which has no launch", r.delivered);
+			goto done;
+		}
+		if (r.resumed && str_of(scos, r.delivered)) {
+			if ((rc = engine_of(&next, ctx, scos, item)) != 0)
+				goto done;
+			if (pa_scorm_get_phase(next) != PA_SCORM_NOT_INITIALIZED && pa_scorm_next_session(next) != 0) {
+				rc = pa_error_set(PA_EINVALID, "the suspended SCO '%.100s' cannot resume", r.delivered);
+				goto done;
+			}
+		} else if ((rc = fresh_from_item(&next, ctx, item)) != 0) {
+			goto done;
+		}
+		if ((rc = pa_seqplay_prepare_sco(next, seq, r.delivered, r.resumed)) != 0)
+			goto done;
+		if (pa_scorm_export(next, &text, &len) != 0 ||
+		    json_object_set_new(scos, r.delivered, json_string(text)) != 0) {
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if (pa_seq_export(&saved, seq, err) != 0 || json_object_set_new(state, "seq", json_string(saved)) != 0) {
+		rc = pa_error_set(PA_ENOMEM, "out of memory saving the sequencing state");
+		goto done;
+	}
+	if ((rc = pa_seqplay_answer_json(answer, seq, &r)) != 0)
+		goto done;
+	/* The delivered SCO: what the page launches and its engine's state. */
+	if (r.delivered) {
+		pa_buf_truncate(answer, answer->len - 1);
+		pa_buf_puts(answer, ",\"launch\":");
+		pa_buf_put_json(answer, str_of(item, "launch"));
+		pa_buf_puts(answer, ",\"state\":");
+		pa_buf_put_json(answer, text);
+		pa_buf_putc(answer, '}');
+	}
+	if (pa_buf_error(answer))
+		rc = pa_error_set(PA_ENOMEM, "out of memory");
+done:
+	free(text);
+	free(saved);
+	pa_scorm_free(next);
+	pa_seq_free(seq);
+	return rc;
+}
+
+/* With sequencing, the attempt's statuses are the root activity's rollup. */
+static int summarize_seq(pa_player_outcome *o, const json_t *tree, const json_t *state)
+{
+	pa_seq *seq = NULL;
+	pa_seq_status root;
+	int rc, suspended = 0;
+
+	if ((rc = open_seq(&seq, tree, state)) != 0)
+		return rc;
+	for (size_t i = 0; i < pa_seq_count(seq); i++)
+		if (pa_seq_status_at(seq, i, &root) == 0 && root.suspended)
+			suspended = 1;
+	if (pa_seq_status_at(seq, 0, &root) == 0 && root.attempts) {
+		if (root.progress_known)
+			snprintf(o->completion_status, sizeof(o->completion_status), "%s",
+				 root.completed ? "completed" : "incomplete");
+		if (root.satisfied_known)
+			snprintf(o->success_status, sizeof(o->success_status), "%s", root.satisfied ? "passed" : "failed");
+		if (root.measure_known) {
+			o->has_score = true;
+			o->score_scaled = root.measure;
+		}
+	}
+	o->suspended = o->suspended || suspended;
+	pa_seq_free(seq);
+	return 0;
+}
+
 int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len)
 {
 	json_t *req = NULL, *tree = NULL, *state = NULL;
-	const json_t *item, *calls, *seq;
+	const json_t *item = NULL, *calls, *seq, *nav;
+	pa_buf answer = PA_BUF_INIT;
 	const char *sco;
 	pa_scorm *s = NULL;
 	char *text = NULL, *dump = NULL;
@@ -503,35 +646,60 @@ int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const
 	out->seq = json_integer_value(seq);
 	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, ctx->attempt)) != 0)
 		goto done;
-	if (!(item = find_item(json_object_get(default_org(tree), "items"), sco))) {
+	nav = json_object_get(req, "nav");
+	if (nav && (!json_is_string(nav) || !str_of(tree, "seqtree"))) {
+		rc = pa_error_set(PA_EPARSE, "nav is a navigation request, for a package with sequencing");
+		goto done;
+	}
+	if (nav && !*sco) {
+		/* start or resumeAll at launch: no SCO yet, so no calls. */
+		if (json_array_size(calls)) {
+			rc = pa_error_set(PA_EPARSE, "calls need the sco that made them");
+			goto done;
+		}
+	} else if (!(item = find_item(json_object_get(default_org(tree), "items"), sco))) {
 		rc = pa_error_set(PA_EINVALID, "no launchable item '%.100s' in the package", sco);
 		goto done;
 	}
-	if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), item)) != 0)
-		goto done;
-	if ((rc = replay_calls(s, calls)) != 0)
-		goto done;
-	if (pa_scorm_export(s, &text, &text_len) != 0) {
-		rc = pa_error_set(PA_ENOMEM, "out of memory");
-		goto done;
+	if (*sco) {
+		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), item)) != 0)
+			goto done;
+		if ((rc = replay_calls(s, calls)) != 0)
+			goto done;
+		if (pa_scorm_export(s, &text, &text_len) != 0) {
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (json_object_set_new(json_object_get(state, "scos"), sco, json_string(text)) != 0) {
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
+			goto done;
+		}
 	}
-	if (json_object_set_new(json_object_get(state, "scos"), sco, json_string(text)) != 0 ||
-	    !(dump = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS))) {
+	if (nav && (rc = navigate(&answer, ctx, tree, state, s, sco, json_string_value(nav))) != 0)
+		goto done;
+	if (!(dump = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS))) {
 		rc = pa_error_set(PA_ENOMEM, "out of memory");
 		goto done;
 	}
 	pa_buf_puts(&out->state, dump);
-	if ((rc = summarize(out, ctx, tree, state, sco)) != 0)
+	if ((rc = summarize(out, ctx, tree, state, *sco ? sco : NULL)) != 0)
+		goto done;
+	if (str_of(tree, "seqtree") && str_of(state, "seq") && (rc = summarize_seq(out, tree, state)) != 0)
 		goto done;
 	pa_buf_printf(&out->result, "{\"seq\":%lld,\"ok\":true,\"calls\":%zu,\"completion_status\":\"%s\","
 		      "\"success_status\":\"%s\"", (long long)out->seq, json_array_size(calls),
 		      out->completion_status, out->success_status);
 	if (out->has_score)
 		pa_buf_printf(&out->result, ",\"score_scaled\":%.17g", out->score_scaled);
+	if (nav) {
+		pa_buf_puts(&out->result, ",\"nav\":");
+		pa_buf_put(&out->result, answer.ptr, answer.len);
+	}
 	pa_buf_puts(&out->result, "}");
 	if (pa_buf_error(&out->state) || pa_buf_error(&out->result))
 		rc = pa_error_set(PA_ENOMEM, "out of memory");
 done:
+	pa_buf_dispose(&answer);
 	free(dump);
 	free(text);
 	pa_scorm_free(s);

@@ -20,6 +20,16 @@
  * engine answered ("true"/"false" for booleans) and error its
  * GetLastError afterwards: the server replays each call and refuses the
  * commit at the first difference.
+ *
+ * Sequencing (a 2004 version whose tree has "seqtree", runtime/seqplay.h):
+ * a commit may end with a navigation request, "nav":"continue" (the
+ * adl.nav.request vocabulary, plus start and resumeAll; "sco":"" and no
+ * calls at launch). After the calls, the SCO reports to sequencing if it
+ * is the current activity, the request runs, the delivered SCO gets its
+ * engine, and the tracking state is kept in the attempt's state as
+ * "seq" (pa_seq_export), in the same transaction as the calls. The
+ * answer then has "nav": pa_seqplay_answer_json, plus "launch" and
+ * "state" (the engine export) of the SCO delivered.
  */
 #ifndef PA_PLAYER_H
 #define PA_PLAYER_H
@@ -58,7 +68,8 @@ int pa_player_fresh_engine(pa_scorm **out, const pa_player_context *ctx, const c
  *    "limits":{"suspend_data_max":N}}
  * with the SCOs in flow order (the default organization, depth first),
  * launch relative to the package version's folder, and state each SCO's
- * engine export (stored, or fresh).
+ * engine export (stored, or fresh). With sequencing, "sequencing" holds
+ * pa_seqplay_answer_json of the state as it stands (no request run).
  */
 int pa_player_session_json(pa_buf *out, const pa_player_context *ctx);
 

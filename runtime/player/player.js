@@ -26,6 +26,9 @@ const TEXT = {
     inProgress: 'in progress',
     preview: 'Preview: this attempt is not reported to an LMS',
     course: 'Course content',
+    passed: 'passed',
+    failed: 'failed',
+    refused: 'Not available now',
   },
   fr: {
     loading: 'Chargement du cours…',
@@ -45,6 +48,9 @@ const TEXT = {
     inProgress: 'en cours',
     preview: 'Aperçu : cette tentative n’est transmise à aucun LMS',
     course: 'Contenu du cours',
+    passed: 'réussi',
+    failed: 'échoué',
+    refused: 'Pas disponible pour l’instant',
   },
 };
 
@@ -91,6 +97,9 @@ let frame;
 let tocList;
 let prevButton;
 let nextButton;
+let exitButton;
+let sequenced = false; // SCORM 2004 sequencing: the server decides what plays
+let nav = null;        // the server's last navigation answer (runtime/seqplay.h)
 
 // --- the status line: every delivery visible ---
 
@@ -106,7 +115,7 @@ function setStatus(key) {
 function record(fn, args, result, error) {
   const sco = scos[current];
   let batch = queue[queue.length - 1];
-  if (!batch || batch.seq || batch.sco !== sco.id) {
+  if (!batch || batch.seq || batch.nav || batch.sco !== sco.id) {
     batch = { sco: sco.id, calls: [] };
     queue.push(batch);
   }
@@ -176,7 +185,9 @@ function makeApi(standard) {
 }
 
 function body(batch) {
-  return JSON.stringify({ seq: batch.seq, sco: batch.sco, calls: batch.calls });
+  const b = { seq: batch.seq, sco: batch.sco, calls: batch.calls };
+  if (batch.nav) b.nav = batch.nav;
+  return JSON.stringify(b);
 }
 
 // Send the batches in order, one at a time; a failed send is retried with
@@ -205,9 +216,11 @@ async function send() {
       res = null;
     }
     if (res && res.ok) {
+      if (batch.nav) batch.answer = await res.json().then((a) => a.nav).catch(() => null);
       queue.shift();
       seq = batch.seq;
       delay = 1000;
+      if (batch.done) batch.done(batch.answer);
       continue;
     }
     if (res && res.status === 401) {
@@ -217,8 +230,10 @@ async function send() {
     if (res && (res.status === 422 || res.status === 409 || res.status === 400 || res.status === 413)) {
       const answer = await res.json().catch(() => ({}));
       rejectedCode = answer.code || (session.standard === '1.2' ? 101 : 391);
+      const waiting = queue.filter((b) => b.done);
       await resync();
       setStatus('rejected');
+      for (const b of waiting) b.done(null);
       return;
     }
     setStatus('offline');
@@ -255,6 +270,10 @@ async function resync() {
   queue.length = 0;
   const data = await loadSession();
   seq = data.session.last_seq;
+  if (sequenced) {
+    nav = data.session.sequencing;
+    renderToc();
+  }
   for (const s of data.session.scos) {
     const mine = scos.find((x) => x.id === s.id);
     if (mine) {
@@ -271,6 +290,10 @@ function afterTerminate(engine) {
   if (unloading || closing) return;
   const nav = (session.standard === '2004' && engine.navRequest()) || '_none_';
   // The SCO may not be unloaded from inside its own call: act once it returns.
+  if (sequenced) {
+    if (nav !== '_none_') setTimeout(() => navigate(nav, true), 0);
+    return;
+  }
   setTimeout(() => {
     if (nav === '_none_') {
       // A lone SCO that ends its session is done with the window.
@@ -291,7 +314,74 @@ function statusOf(s) {
   return v === 'completed' || v === 'passed' || v === 'failed';
 }
 
+// Sequencing: send the request (after the calls before it) and show what
+// the server answers. terminated: the SCO already ended its session (its
+// own adl.nav.request), so a refusal does not relaunch it.
+let navigating = false;
+async function navigate(request, terminated = false) {
+  if (navigating) return;
+  navigating = true;
+  try {
+    // Take the SCO away first (after its own Terminate too): calls from its
+    // unload handlers must reach its engine, not the next SCO's.
+    unload();
+    await new Promise((r) => setTimeout(r, 50));
+    unloading = false;
+    const answer = await new Promise((done) => {
+      queue.push({ sco: current >= 0 ? scos[current].id : '', calls: [], nav: request, done });
+      flush();
+    });
+    if (!answer) return;
+    nav = answer;
+    if (answer.delivered) {
+      const i = scos.findIndex((s) => s.id === answer.delivered);
+      scos[i].engine.free();
+      scos[i].engine = engines.import(answer.state, limits());
+      show(i);
+    } else if (answer.ended) {
+      done();
+    } else {
+      if (statusEl && answer.exception) {
+        statusEl.textContent = `${t('refused')} (${answer.exception})`;
+        statusEl.dataset.state = 'refused';
+      }
+      // Refused: the SCO taken away for it comes back.
+      if (!terminated && current >= 0) show(current);
+      renderToc();
+    }
+  } finally {
+    navigating = false;
+  }
+}
+
+function renderSequencedToc() {
+  const hide = new Set(nav.hide || []);
+  tocList.replaceChildren(
+    ...nav.toc.filter((a) => a.visible && a.depth > 0).map((a) => {
+      const word = a.success !== 'unknown' ? t(a.success) : a.completion === 'completed' ? t('completed') : '';
+      const label = [a.title || a.id, el('span', { class: 'sco-status' }, word ? ` (${word})` : '')];
+      return el('li', { 'data-depth': Math.min(a.depth, 4), 'data-id': a.id },
+        a.leaf || a.choice
+          ? el('button', {
+            type: 'button',
+            disabled: !a.choice,
+            'aria-current': a.id === nav.current ? 'page' : false,
+            onclick: () => navigate(`{target=${a.id}}choice`),
+          }, ...label)
+          : el('span', {}, ...label));
+    }));
+  prevButton.disabled = !nav.valid.previous;
+  nextButton.disabled = !nav.valid.continue;
+  prevButton.hidden = hide.has('previous');
+  nextButton.hidden = hide.has('continue');
+  exitButton.hidden = hide.has('suspendAll') && hide.has('exitAll');
+}
+
 function renderToc() {
+  if (sequenced && nav) {
+    renderSequencedToc();
+    return;
+  }
   if (!tocList) return;
   tocList.replaceChildren(
     ...scos.map((s, i) =>
@@ -321,6 +411,11 @@ async function go(i) {
   await new Promise((r) => setTimeout(r, 50));
   unloading = false;
   flush();
+  show(i);
+}
+
+// Put SCO i on screen (the one before is gone).
+function show(i) {
   current = i;
   const s = scos[i];
   if (s.engine.phase !== 'not-initialized') {
@@ -334,10 +429,17 @@ async function go(i) {
 
 async function exit() {
   if (current < 0) return;
+  // Save and exit, with sequencing: suspend all, resumed at the next visit.
+  if (sequenced) return navigate('suspendAll');
   unload();
   await new Promise((r) => setTimeout(r, 50));
   unloading = false;
   await flush();
+  done();
+}
+
+function done() {
+  if (frame) frame.src = 'about:blank';
   const main = document.querySelector('main');
   main.replaceChildren(
     el('p', { class: 'done', role: 'status' }, t('done')),
@@ -375,9 +477,9 @@ function firstSco() {
 
 function layout() {
   statusEl = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  prevButton = el('button', { type: 'button', onclick: () => go(current - 1) }, t('previous'));
-  nextButton = el('button', { type: 'button', onclick: () => go(current + 1) }, t('next'));
-  const exitButton = el('button', { type: 'button', class: 'primary', onclick: () => exit() }, t('exit'));
+  prevButton = el('button', { type: 'button', onclick: () => (sequenced ? navigate('previous') : go(current - 1)) }, t('previous'));
+  nextButton = el('button', { type: 'button', onclick: () => (sequenced ? navigate('continue') : go(current + 1)) }, t('next'));
+  exitButton = el('button', { type: 'button', class: 'primary', onclick: () => exit() }, t('exit'));
   const header = el('header', {},
     el('h1', {}, session.title || ''),
     el('div', { class: 'controls' },
@@ -412,6 +514,8 @@ async function start() {
   contentBase = new URL(data.content, base);
   scos = session.scos.map((s) => ({ ...s, engine: engines.import(s.state, limits()) }));
   if (!scos.length) throw new Error(t('failed'));
+  sequenced = !!session.sequencing && scos.length > 1;
+  nav = session.sequencing || null;
   if (session.standard === '2004') window.API_1484_11 = makeApi('2004');
   else window.API = makeApi('1.2');
   layout();
@@ -428,7 +532,16 @@ async function start() {
   window.addEventListener('pageshow', (e) => { if (e.persisted) location.reload(); });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   window.addEventListener('online', () => flush());
-  await go(firstSco());
+  if (!sequenced) {
+    await go(firstSco());
+    return;
+  }
+  // The activity still current (the window closed while it played) comes
+  // back; else resume all after a suspend all, or start.
+  const cur = nav.current ? scos.findIndex((s) => s.id === nav.current) : -1;
+  if (cur >= 0) await go(cur);
+  else await navigate(nav.toc.some((a) => a.suspended) ? 'resumeAll' : 'start', true);
+  renderToc();
 }
 
 // For tests and the curious: what is waiting to be saved.
@@ -438,6 +551,8 @@ window.passerelle = {
   get current() { return current >= 0 ? scos[current].id : null; },
   flush: () => flush(),
   go: (id) => go(scos.findIndex((s) => s.id === id)),
+  navigate: (request) => navigate(request),
+  get nav() { return nav; },
   exit: () => exit(),
 };
 

@@ -40,6 +40,7 @@ typedef struct fixture {
 	unsigned char key[PA_SESSION_KEY_BYTES];
 	int64_t learner, other_learner;
 	int64_t att12, att2004, att_other;   /* attempts: 1.2 and 2004 of learner, 2004 of other_learner */
+	int64_t att_seq;                     /* of learner on SequencingSimpleRemediation */
 	char admin[64];
 } fixture;
 
@@ -69,7 +70,7 @@ static int setup(void **state)
 	pa_buf zip = PA_BUF_INIT, golf = PA_BUF_INIT, schemas = PA_BUF_INIT, t = PA_BUF_INIT;
 	unsigned char hash[PA_STORE_TOKEN_HASH_BYTES];
 	const char *entries[] = { "imsmanifest.xml", manifest12, "index.html", "<!doctype html><title>x</title>", NULL };
-	int64_t v12, v2004;
+	int64_t v12, v2004, vseq;
 
 	f->dir = pa_test_tmpdir("player");
 	pa_buf_init(&f->data, 0);
@@ -87,11 +88,15 @@ static int setup(void **state)
 	v12 = import(f, zip.ptr);
 	pa_buf_printf(&golf, "%s/content/golf/RuntimeBasicCalls_SCORM20043rdEdition", pa_test_shared_dir());
 	v2004 = import(f, golf.ptr);
+	pa_buf_clear(&golf);
+	pa_buf_printf(&golf, "%s/content/golf/SequencingSimpleRemediation_SCORM20043rdEdition", pa_test_shared_dir());
+	vseq = import(f, golf.ptr);
 	assert_int_equal(pa_store_learner_ensure(&f->learner, f->store, "test:ada", "Lovelace, Ada"), 0);
 	assert_int_equal(pa_store_learner_ensure(&f->other_learner, f->store, "test:bob", "Bob"), 0);
 	assert_int_equal(pa_store_attempt_create(&f->att12, f->store, v12, f->learner, false), 0);
 	assert_int_equal(pa_store_attempt_create(&f->att2004, f->store, v2004, f->learner, false), 0);
 	assert_int_equal(pa_store_attempt_create(&f->att_other, f->store, v2004, f->other_learner, false), 0);
+	assert_int_equal(pa_store_attempt_create(&f->att_seq, f->store, vseq, f->learner, false), 0);
 	assert_int_equal(pa_auth_token_new(&t, hash), 0);
 	assert_int_equal(pa_store_token_add(NULL, f->store, "ops", hash), 0);
 	memcpy(f->admin, t.ptr, t.len + 1);
@@ -677,6 +682,205 @@ static void test_player__a_new_attempt_after_completion_by_policy(void **state)
 	assert_int_not_equal(fresh, first);
 }
 
+
+/* --- sequencing (SCORM 2004 packages with several SCOs) --- */
+
+/* POST a commit of b's calls with a navigation request; the answer's nav in *nav (owned). */
+static long nav_commit(browser *b, const char *request, json_t **nav)
+{
+	json_t *o = json_pack("{s:I,s:s,s:O,s:s}", "seq", (json_int_t)(b->seq + 1), "sco", b->sco, "calls", b->calls,
+			      "nav", request);
+	char *body = json_dumps(o, JSON_COMPACT);
+	pa_buf path = PA_BUF_INIT;
+	json_t *answer;
+	reply r;
+
+	pa_buf_printf(&path, "/api/attempts/%lld/commits", (long long)b->attempt);
+	http(&r, "POST", path.ptr, b->token, body);
+	*nav = NULL;
+	if (r.status == 200) {
+		answer = json_loads(r.body.ptr, 0, NULL);
+		assert_non_null(answer);
+		*nav = json_incref(json_object_get(answer, "nav"));
+		assert_non_null(*nav);
+		json_decref(answer);
+		json_array_clear(b->calls);
+		b->seq++;
+	}
+	json_decref(o);
+	free(body);
+	pa_buf_dispose(&path);
+	pa_buf_dispose(&r.body);
+	return r.status;
+}
+
+/* The SCO sequencing delivered: b now runs its engine, as the page would. */
+static void deliver(browser *b, const json_t *nav, const char *expect)
+{
+	const char *text = json_string_value(json_object_get(nav, "state"));
+	char why[256];
+
+	assert_string_equal(json_string_value(json_object_get(nav, "delivered")), expect);
+	assert_non_null(json_string_value(json_object_get(nav, "launch")));
+	assert_non_null(text);
+	pa_scorm_free(b->engine);
+	b->engine = NULL;
+	if (pa_scorm_import(&b->engine, text, strlen(text), NULL, why, sizeof(why)) != 0)
+		fail_msg("delivered state: %s", why);
+	snprintf(b->sco, sizeof(b->sco), "%s", expect);
+}
+
+static const json_t *toc_of(const json_t *nav, const char *id)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(nav, "toc"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "id")), id))
+			return e;
+	fail_msg("%s not in the table of contents", id);
+	return NULL;
+}
+
+/* The attempt's sequencing as GET /api/attempts/ID shows it. */
+static json_t *session_sequencing(browser *b)
+{
+	pa_buf path = PA_BUF_INIT;
+	json_t *doc, *seq;
+	reply r;
+
+	pa_buf_printf(&path, "/api/attempts/%lld", (long long)b->attempt);
+	http(&r, "GET", path.ptr, b->token, NULL);
+	assert_int_equal(r.status, 200);
+	doc = json_loads(r.body.ptr, 0, NULL);
+	assert_non_null(doc);
+	seq = json_incref(json_object_get(json_object_get(doc, "session"), "sequencing"));
+	json_decref(doc);
+	pa_buf_dispose(&r.body);
+	pa_buf_dispose(&path);
+	return seq;
+}
+
+static void restart_server(void)
+{
+	pa_server_options opts = { 0 };
+
+	pa_server_stop(F->server);
+	pa_store_close(F->store);
+	assert_int_equal(pa_store_open(&F->store, F->data.ptr, &F->cfg), 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+}
+
+/* Start, play the first lesson, suspend all in the second; the server
+ * restarts; resume all gives back the second lesson, resumed, and the
+ * same tree. */
+static void test_player__sequencing_suspend_all_survives_a_restart(void **state)
+{
+	browser b;
+	json_t *nav, *before, *after;
+	pa_store_attempt a;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.attempt = F->att_seq;
+	token(b.token, sizeof(b.token), F->att_seq, F->learner, 3600);
+	b.calls = json_array();
+	before = session_sequencing(&b);
+	assert_non_null(before);
+	assert_true(json_is_null(json_object_get(before, "current")));
+	json_decref(before);
+
+	assert_int_equal(nav_commit(&b, "start", &nav), 200);
+	deliver(&b, nav, "playing_item");
+	assert_true(json_is_false(json_object_get(json_object_get(nav, "valid"), "previous")));
+	assert_true(json_is_true(json_object_get(json_object_get(nav, "valid"), "continue")));
+	assert_true(json_is_false(json_object_get(toc_of(nav, "content_wrapper"), "visible")));
+	/* Flow only: no activity may be chosen. */
+	assert_true(json_is_false(json_object_get(toc_of(nav, "test_1"), "choice")));
+	json_decref(nav);
+	/* The SCO hears what sequencing says of its requests. */
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "GetValue", "adl.nav.request_valid.previous", NULL), "false");
+	assert_string_equal(call(&b, "GetValue", "adl.nav.request_valid.continue", NULL), "true");
+	assert_string_equal(call(&b, "GetValue", "cmi.objectives.0.id", NULL), "learning_objective_satisfied");
+	assert_string_equal(call(&b, "SetValue", "cmi.completion_status", "completed"), "true");
+	assert_string_equal(call(&b, "SetValue", "adl.nav.request", "continue"), "true");
+	assert_string_equal(call(&b, "Terminate", "", NULL), "true");
+	/* The page follows the SCO's request: with the calls, in one commit. */
+	assert_int_equal(nav_commit(&b, "continue", &nav), 200);
+	deliver(&b, nav, "etuqiette_item");
+	assert_string_equal(json_string_value(json_object_get(toc_of(nav, "playing_item"), "completion")), "completed");
+	assert_true(json_is_true(json_object_get(json_object_get(nav, "valid"), "previous")));
+	json_decref(nav);
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.location", "page 3"), "true");
+	assert_int_equal(nav_commit(&b, "suspendAll", &nav), 200);
+	assert_true(json_is_true(json_object_get(nav, "ended")));
+	json_decref(nav);
+	assert_int_equal(pa_store_attempt_get(&a, F->store, F->att_seq), 0);
+	assert_true(a.suspended);
+	pa_store_attempt_dispose(&a);
+	before = session_sequencing(&b);
+
+	restart_server();
+	after = session_sequencing(&b);
+	assert_true(json_equal(before, after));
+	json_decref(before);
+	json_decref(after);
+	pa_scorm_free(b.engine);
+	b.engine = NULL;
+	b.sco[0] = '\0';
+	assert_int_equal(nav_commit(&b, "resumeAll", &nav), 200);
+	deliver(&b, nav, "etuqiette_item");
+	assert_true(json_is_true(json_object_get(nav, "resumed")));
+	json_decref(nav);
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "GetValue", "cmi.entry", NULL), "resume");
+	assert_string_equal(call(&b, "GetValue", "cmi.location", NULL), "page 3");
+	assert_int_equal(send_commit(&b, b.seq + 1, NULL), 200);
+	browser_close(&b);
+}
+
+static void test_player__sequencing_refusals(void **state)
+{
+	browser b;
+	json_t *nav;
+	pa_buf answer = PA_BUF_INIT;
+	int64_t before;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.attempt = F->att_seq;
+	token(b.token, sizeof(b.token), F->att_seq, F->learner, 3600);
+	b.calls = json_array();
+	b.seq = last_seq(F->att_seq);
+	before = b.seq;
+	assert_int_equal(nav_commit(&b, "fly", &nav), 400);
+	snprintf(b.sco, sizeof(b.sco), "etuqiette_item");
+	/* A choice the rules refuse is an answer (the book's exception), stored. */
+	assert_int_equal(nav_commit(&b, "{target=test_3}choice", &nav), 200);
+	assert_non_null(json_string_value(json_object_get(nav, "exception")));
+	assert_true(json_is_null(json_object_get(nav, "delivered")));
+	assert_string_equal(json_string_value(json_object_get(nav, "current")), "etuqiette_item");
+	json_decref(nav);
+	assert_int_equal(last_seq(F->att_seq), before + 1);
+	/* A retried navigation is answered as it was, and runs once. */
+	b.seq--;
+	assert_int_equal(nav_commit(&b, "{target=test_3}choice", &nav), 200);
+	json_decref(nav);
+	assert_int_equal(last_seq(F->att_seq), before + 1);
+	json_decref(b.calls);
+
+	/* No navigation in a package without sequencing (1.2). */
+	open_sco(&b, F->att12, F->learner, "i1");
+	assert_int_equal(nav_commit(&b, "continue", &nav), 400);
+	browser_close(&b);
+	pa_buf_dispose(&answer);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +893,8 @@ int main(void)
 		cmocka_unit_test(test_player__preview_links),
 		cmocka_unit_test(test_player__the_calls_rebuild_the_state),
 		cmocka_unit_test(test_player__a_new_attempt_after_completion_by_policy),
+		cmocka_unit_test(test_player__sequencing_suspend_all_survives_a_restart),
+		cmocka_unit_test(test_player__sequencing_refusals),
 	};
 	int rc;
 
