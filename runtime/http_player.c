@@ -308,6 +308,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	pa_store_commit c;
 	enum MHD_Result ret;
 	json_t *req = NULL;
+	json_error_t err;
 	int64_t seq;
 	int code, rc;
 
@@ -316,7 +317,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 		goto done;
 	}
-	req = json_loadb(r->body.ptr ? r->body.ptr : "", r->body.len, 0, NULL);
+	req = pa_player_commit_parse(r->body.ptr, r->body.len, &err);
 	if (!json_is_integer(json_object_get(req, "seq")) || json_integer_value(json_object_get(req, "seq")) < 1) {
 		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "the commit is not a JSON object with a seq (1, 2...)");
 		goto done;
@@ -355,7 +356,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	code = pa_player_standard(v.scorm_version) == PA_SCORM_12 ? 101 : 391;
-	rc = pa_player_replay(&o, &ctx, r->body.ptr, r->body.len);
+	rc = pa_player_replay_json(&o, &ctx, req);
 	if (rc == PA_EPARSE) {
 		ret = refuse(r, MHD_HTTP_BAD_REQUEST, pa_error_last());
 		goto done;

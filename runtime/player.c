@@ -620,20 +620,19 @@ static int summarize_seq(pa_player_outcome *o, const json_t *tree, const json_t 
 	return 0;
 }
 
-int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len)
+int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, const json_t *req)
 {
-	json_t *req = NULL, *tree = NULL, *state = NULL;
+	json_t *tree = NULL, *state = NULL;
 	const json_t *item = NULL, *calls, *seq, *nav;
 	pa_buf answer = PA_BUF_INIT;
 	const char *sco;
 	pa_scorm *s = NULL;
 	char *text = NULL, *dump = NULL;
 	size_t text_len;
-	json_error_t err;
 	int rc;
 
-	if (!(req = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err)) || !json_is_object(req)) {
-		rc = pa_error_set(PA_EPARSE, "the commit is not a JSON object: %s", req ? "" : err.text);
+	if (!json_is_object(req)) {
+		rc = pa_error_set(PA_EPARSE, "the commit is not a JSON object");
 		goto done;
 	}
 	seq = json_object_get(req, "seq");
@@ -705,6 +704,23 @@ done:
 	pa_scorm_free(s);
 	json_decref(state);
 	json_decref(tree);
+	return rc;
+}
+
+int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len)
+{
+	json_t *req;
+	json_error_t err;
+	int rc;
+
+	if (!(req = pa_player_commit_parse(body, len, &err)))
+		return pa_error_set(PA_EPARSE, "the commit is not a JSON object: %s", err.text);
+	rc = pa_player_replay_json(out, ctx, req);
 	json_decref(req);
 	return rc;
+}
+
+json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err)
+{
+	return json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, err);
 }

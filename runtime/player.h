@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "common/buf.h"
 #include "runtime/store.h"
 #include "runtime/scorm/scorm.h"
@@ -97,6 +99,15 @@ void pa_player_outcome_dispose(pa_player_outcome *o);
  * state grew past the engine's limits.
  */
 int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const char *body, size_t len);
+
+/*
+ * The same on a body already parsed by pa_player_commit_parse (borrowed),
+ * so a server that reads the seq first parses the body only once.
+ */
+int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, const json_t *req);
+
+/* Parse a commit body as pa_player_replay does (duplicate keys refused). NULL: why in *err. */
+json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err);
 
 /*
  * A learner's attempt on a package: their latest (on whatever version it
