@@ -44,7 +44,7 @@ static int64_t sql_int(const char *dir, const char *query)
 }
 
 static const pa_store_new_version golf = {
-	"com.scorm.golfsamples", "Golf Explained", "2004 3rd Edition", "abc123", "{\"items\":[]}"
+	"org.example.golf", "Golf Explained", "2004 3rd Edition", "abc123", "{\"items\":[]}"
 };
 
 static void test_store__migrations_run_once_and_reopen(void **state)
@@ -179,7 +179,7 @@ static void test_store__versions_number_per_package(void **state)
 	pa_store_version_dispose(&v);
 	assert_int_equal(pa_store_version_get(&v, s, 1, 2), 0);
 	assert_int_equal(v.version, 2);
-	assert_string_equal(v.identifier, "com.scorm.golfsamples");
+	assert_string_equal(v.identifier, "org.example.golf");
 	pa_store_version_dispose(&v);
 	assert_int_equal(pa_store_version_find(&v, s, 1, 2), 0);
 	assert_int_equal(v.version, 2);
