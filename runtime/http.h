@@ -16,7 +16,12 @@
 #include "runtime/server.h"
 #include "runtime/session.h"
 
-typedef struct pa_http_request {
+typedef struct pa_http_request pa_http_request;
+
+/* Called once a buffered body (pa_http_buffer_body) has come whole. */
+typedef enum MHD_Result (*pa_http_body_fn)(pa_http_request *r);
+
+struct pa_http_request {
 	pa_server *server;
 	struct MHD_Connection *conn;
 	struct timespec start;
@@ -37,11 +42,13 @@ typedef struct pa_http_request {
 	pa_buf upload_dir;
 	pa_buf upload_path;
 	struct MHD_PostProcessor *pp;
-	/* POST /api/attempts/<id>/commits: the body, buffered whole */
+	/* A body buffered whole (commits, LTI forms): finish runs once it has come. */
 	bool buffering;
-	int64_t attempt_id;
-	pa_buf body;
-} pa_http_request;
+	pa_http_body_fn finish;
+	int64_t attempt_id;  /* POST /api/attempts/<id>/commits */
+	pa_buf body;         /* capped: pa_buf_error() once it passed the cap */
+	void *route_data;    /* what a route keeps between its two calls */
+};
 
 /* What the content handler needs of the server. */
 typedef struct pa_http_content_settings {
@@ -61,6 +68,21 @@ typedef struct pa_http_player_settings {
 	int64_t commit_interval;
 	bool new_after_completion;
 } pa_http_player_settings;
+
+/* A request header, or a GET argument (decoded); NULL when absent. Borrowed. */
+const char *pa_http_header(pa_http_request *r, const char *name);
+const char *pa_http_arg(pa_http_request *r, const char *name);
+
+/* Where clients reach us: public_base_url, else the request's scheme and
+ * host (believed only from trusted proxies); no trailing slash. */
+void pa_http_base_url(pa_buf *out, const pa_http_request *r);
+
+/* Keep the body (at most max bytes; past that r->body is in error) and call
+ * finish once it has come. Returns MHD_YES for the route to return. */
+enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body_fn finish);
+
+/* The LTI side of the server (lti/lti.h), NULL when LTI is off. */
+struct pa_lti *pa_http_lti(const pa_http_request *r);
 
 /* A response holding a copy of body (may be NULL), typed; NULL when out of memory. */
 struct MHD_Response *pa_http_body(const char *type, const pa_buf *body);

@@ -261,9 +261,7 @@ enum MHD_Result pa_http_commit_begin(pa_http_request *r, const pa_http_player_se
 	if (length && pa_parse_int64(&declared, length, 0, INT64_MAX) == 0 && (uint64_t)declared > s->max_commit)
 		return refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 	r->attempt_id = id;
-	r->buffering = true;
-	pa_buf_init(&r->body, s->max_commit);
-	return MHD_YES;
+	return pa_http_buffer_body(r, s->max_commit, NULL);
 }
 
 /* The answer to a seq already stored: what was answered then. */

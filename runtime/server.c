@@ -29,6 +29,7 @@
 #include "runtime/auth.h"
 #include "runtime/http.h"
 #include "runtime/import.h"
+#include "lti/lti.h"
 
 #define POST_BUFFER_SIZE (64 * 1024)
 
@@ -42,6 +43,7 @@ struct pa_server {
 	pa_proxies proxies;
 	pa_http_content_settings content;
 	pa_http_player_settings player;
+	pa_lti *lti;
 	uint64_t max_upload;
 	uint16_t port;
 	int shutdown_timeout;
@@ -116,8 +118,33 @@ static const char *header(pa_http_request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-/* Where clients reach us: public_base_url, else the request's scheme and host. */
-static void put_base_url(pa_buf *out, const pa_http_request *r)
+const char *pa_http_header(pa_http_request *r, const char *name)
+{
+	return header(r, name);
+}
+
+const char *pa_http_arg(pa_http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct pa_lti *pa_http_lti(const pa_http_request *r)
+{
+	return r->server->lti;
+}
+
+enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body_fn finish)
+{
+	r->buffering = true;
+	r->finish = finish;
+	pa_buf_dispose(&r->body);
+	pa_buf_init(&r->body, max);
+	return MHD_YES;
+}
+
+#define put_base_url pa_http_base_url
+
+void pa_http_base_url(pa_buf *out, const pa_http_request *r)
 {
 	const pa_server *s = r->server;
 
@@ -529,6 +556,11 @@ static bool has_body(pa_http_request *r)
 	return (length && strcmp(length, "0") != 0) || header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
+static enum MHD_Result commit_finish(pa_http_request *r)
+{
+	return pa_http_commit_finish(r, &r->server->player);
+}
+
 /* Answer a request, or get ready for its body. */
 static enum MHD_Result route(pa_http_request *r, const char *url, const char *method)
 {
@@ -536,6 +568,11 @@ static enum MHD_Result route(pa_http_request *r, const char *url, const char *me
 
 	if (!strcmp(url, "/healthz"))
 		return is_get(method) ? healthz(r) : not_allowed(r, "GET, HEAD");
+	if (pa_str_startswith(url, "/lti/") || !strcmp(url, "/.well-known/jwks.json")) {
+		if (!r->server->lti)
+			return pa_http_error(r, MHD_HTTP_NOT_FOUND, "LTI is not enabled on this server");
+		return pa_lti_route(r, r->server->lti, url, method);
+	}
 	if (pa_str_startswith(url, "/content/"))
 		return is_get(method) ? pa_http_content(r, &r->server->content, url + strlen("/content/"))
 				      : not_allowed(r, "GET, HEAD");
@@ -559,7 +596,10 @@ static enum MHD_Result route(pa_http_request *r, const char *url, const char *me
 				return not_allowed(r, "POST");
 			if (!has_body(r))
 				return pa_http_error(r, MHD_HTTP_BAD_REQUEST, "a commit needs a JSON body");
-			return pa_http_commit_begin(r, &r->server->player, rest);
+			ret = pa_http_commit_begin(r, &r->server->player, rest);
+			if (r->buffering)
+				r->finish = commit_finish;
+			return ret;
 		}
 		return is_get(method) ? pa_http_attempt_get(r, &r->server->player, rest) : not_allowed(r, "GET, HEAD");
 	}
@@ -644,7 +684,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	return r->buffering ? pa_http_commit_finish(r, &s->player) : upload_finish(r);
+	return r->buffering ? r->finish(r) : upload_finish(r);
 }
 
 static int hexval(char c)
@@ -769,6 +809,8 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 		goto done;
 	if ((rc = pa_proxies_parse(&s->proxies, pa_config_string(cfg, PA_CFG_TRUSTED_PROXIES))) != 0)
 		goto done;
+	if ((rc = pa_lti_new(&s->lti, cfg, s->store, s->data_dir)) != 0)
+		goto done;
 	if ((rc = parse_listen(&addr, &addrlen, pa_config_string(cfg, PA_CFG_LISTEN))) != 0)
 		goto done;
 	if (addr.ss_family == AF_INET6)
@@ -789,6 +831,7 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	}
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = info ? info->port : 0;
+	rc = pa_lti_start(s->lti);
 done:
 	if (rc)
 		pa_server_stop(s);
@@ -844,6 +887,8 @@ void pa_server_stop(pa_server *s)
 		if (listen_fd != MHD_INVALID_SOCKET)
 			close(listen_fd);
 	}
+	/* After the daemon: no request can reach LTI any more. */
+	pa_lti_free(s->lti);
 	pa_proxies_dispose(&s->proxies);
 	OPENSSL_cleanse(s->player.key, sizeof(s->player.key));
 	pthread_cond_destroy(&s->idle);

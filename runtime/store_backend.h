@@ -32,8 +32,20 @@ typedef struct pa_store_ops {
 	int (*commit_calls)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 } pa_store_ops;
 
+/* LTI's tables (runtime/store_lti.h), one member per call. */
+typedef struct pa_store_lti_ops {
+	/* --- tool keys --- */
+	/* --- platforms and deployments (1.3) --- */
+	/* --- consumers (1.1) --- */
+	/* --- single-use values --- */
+	/* --- links, learners, grade targets --- */
+	/* --- outbox --- */
+	int unused_;   /* C wants a member; remove when the first one lands */
+} pa_store_lti_ops;
+
 struct pa_store {
 	const pa_store_ops *ops;
+	const pa_store_lti_ops *lti;
 };
 
 /* The SQLite backend (runtime/store_sqlite.c). */

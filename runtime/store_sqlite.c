@@ -12,7 +12,7 @@
  * Every statement is prepared once per connection from the table below and
  * bound with parameters: no SQL is ever built from data.
  */
-#include "runtime/store_backend.h"
+#include "runtime/store_sqlite.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +83,95 @@ static const char *const migrations[] = {
 	"  result TEXT,"
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (attempt_id, seq)) WITHOUT ROWID;",
+	/* 2: LTI (runtime/store_lti.h). */
+	/* The tool's own RS256 keys: the newest unretired one signs; a retired
+	 * one stays published until what it signed has expired. */
+	"CREATE TABLE lti_keys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kid TEXT NOT NULL UNIQUE,"
+	"  private_pem TEXT NOT NULL,"
+	"  public_jwk TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  retired INTEGER);"
+	/* LTI 1.3 platforms, one per (issuer, client_id), and their deployments. */
+	"CREATE TABLE lti_platforms ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL CHECK (length(issuer) > 0),"
+	"  client_id TEXT NOT NULL CHECK (length(client_id) > 0),"
+	"  name TEXT,"
+	"  auth_url TEXT NOT NULL,"
+	"  token_url TEXT NOT NULL,"
+	"  jwks_url TEXT NOT NULL,"
+	"  token_audience TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (issuer, client_id));"
+	"CREATE TABLE lti_deployments ("
+	"  platform_id INTEGER NOT NULL REFERENCES lti_platforms(id) ON DELETE CASCADE,"
+	"  deployment_id TEXT NOT NULL CHECK (length(deployment_id) > 0),"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (platform_id, deployment_id)) WITHOUT ROWID;"
+	/* LTI 1.1 consumers: the secret is kept as is, HMAC needs it. */
+	"CREATE TABLE lti_consumers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  consumer_key TEXT NOT NULL UNIQUE CHECK (length(consumer_key) > 0),"
+	"  secret TEXT NOT NULL,"
+	"  name TEXT,"
+	"  created INTEGER NOT NULL);"
+	/* Single-use values that expire: OIDC states (data: what the launch
+	 * needs back), OAuth 1.0a nonces. Taking one deletes it. */
+	"CREATE TABLE lti_nonces ("
+	"  scope TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  data TEXT,"
+	"  expires INTEGER NOT NULL,"
+	"  PRIMARY KEY (scope, value)) WITHOUT ROWID;"
+	"CREATE INDEX lti_nonces_expires ON lti_nonces(expires);"
+	/* Resource links (placements in an LMS course): owner is a platform
+	 * (version 13) or a consumer (11); the package chosen by deep linking
+	 * or a custom parameter; where scores go. */
+	"CREATE TABLE lti_links ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lti_version INTEGER NOT NULL CHECK (lti_version IN (11, 13)),"
+	"  owner_id INTEGER NOT NULL,"
+	"  resource_link_id TEXT NOT NULL CHECK (length(resource_link_id) > 0),"
+	"  deployment_id TEXT,"
+	"  context_id TEXT,"
+	"  context_title TEXT,"
+	"  title TEXT,"
+	"  package_id INTEGER REFERENCES packages(id),"
+	"  lineitem TEXT,"
+	"  outcome_url TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  UNIQUE (lti_version, owner_id, resource_link_id));"
+	/* Where an attempt's scores go: a link, and the platform's name for the
+	 * learner there (AGS userId, or LTI 1.1 lis_result_sourcedid). */
+	"CREATE TABLE lti_grade_targets ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	"  link_id INTEGER NOT NULL REFERENCES lti_links(id),"
+	"  user_ref TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (attempt_id, link_id)) WITHOUT ROWID;"
+	/* Scores to deliver, written in the transaction of the commit that
+	 * changed them, delivered in id order per (link, user_ref). */
+	"CREATE TABLE lti_outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	"  link_id INTEGER NOT NULL REFERENCES lti_links(id),"
+	"  user_ref TEXT NOT NULL,"
+	"  completion_status TEXT NOT NULL,"
+	"  success_status TEXT NOT NULL,"
+	"  score_scaled REAL,"
+	"  timestamp INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL,"
+	"  last_status INTEGER,"
+	"  last_answer TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  sent INTEGER);"
+	"CREATE INDEX lti_outbox_due ON lti_outbox(state, next_try);"
+	"CREATE INDEX lti_outbox_target ON lti_outbox(link_id, user_ref, id);",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))
@@ -166,10 +255,13 @@ static const char *const sql[ST_COUNT] = {
 
 /* --- connections --- */
 
-typedef struct conn {
+typedef struct pa_sqlite_conn conn;
+
+struct pa_sqlite_conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
-} conn;
+	sqlite3_stmt *ext[PA_SQLITE_EXT_SLOTS];   /* store_sqlite_*.c */
+};
 
 /* Map SQLite's result to ours, with the message, and return it. */
 static int db_fail(sqlite3 *db, int src, const char *what)
@@ -267,6 +359,8 @@ static void conn_close(conn *c)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
+	for (int i = 0; i < PA_SQLITE_EXT_SLOTS; i++)
+		sqlite3_finalize(c->ext[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -308,7 +402,7 @@ done:
 /* --- the backend --- */
 
 typedef struct job job;
-typedef int (*job_fn)(conn *c, void *arg);
+typedef pa_sqlite_job_fn job_fn;
 
 struct job {
 	job_fn run;
@@ -1289,6 +1383,77 @@ done:
 	return rc;
 }
 
+/* --- for the other files of the backend (runtime/store_sqlite.h) --- */
+
+int pa_sqlite_stmt(sqlite3_stmt **out, pa_sqlite_conn *c, int slot, const char *text)
+{
+	int rc;
+
+	*out = NULL;
+	if (slot < 0 || slot >= PA_SQLITE_EXT_SLOTS)
+		return pa_error_set(PA_EINVAL, "store: statement slot %d out of range", slot);
+	if (!c->ext[slot]) {
+		rc = sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &c->ext[slot], NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(c->db, rc, "prepare");
+	}
+	*out = c->ext[slot];
+	return 0;
+}
+
+void pa_sqlite_stmt_done(sqlite3_stmt *st)
+{
+	stmt_done(st);
+}
+
+int pa_sqlite_fail(pa_sqlite_conn *c, int src, const char *what)
+{
+	return db_fail(c->db, src, what);
+}
+
+int pa_sqlite_step_row(pa_sqlite_conn *c, sqlite3_stmt *st, const char *what)
+{
+	return step_row(c, st, what);
+}
+
+int pa_sqlite_step_done(pa_sqlite_conn *c, sqlite3_stmt *st, const char *what)
+{
+	return step_done(c, st, what);
+}
+
+int pa_sqlite_col_text(char **out, sqlite3_stmt *st, int i)
+{
+	return col_text(out, st, i);
+}
+
+int pa_sqlite_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	return bind_text(st, i, text);
+}
+
+sqlite3 *pa_sqlite_db(pa_sqlite_conn *c)
+{
+	return c->db;
+}
+
+int pa_sqlite_write(pa_store *store, pa_sqlite_job_fn fn, void *arg)
+{
+	return write_job((sqlite_store *)store, fn, arg);
+}
+
+int pa_sqlite_read(pa_store *store, pa_sqlite_job_fn fn, void *arg)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	conn *c;
+	int rc;
+
+	if ((rc = reader_get(&c, s)) != 0)
+		return rc;
+	rc = fn(c, arg);
+	reader_put(s, c);
+	return rc;
+}
+
 static void op_close(pa_store *base)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -1349,6 +1514,7 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 	if (!(s = calloc(1, sizeof(*s))))
 		return pa_error_set(PA_ENOMEM, "store: out of memory");
 	s->base.ops = &sqlite_ops;
+	s->base.lti = &pa_sqlite_lti_ops;
 	s->busy_ms = cfg ? (int)pa_config_int(cfg, PA_CFG_BUSY_TIMEOUT) : 5000;
 	s->batch_max = cfg ? (size_t)pa_config_int(cfg, PA_CFG_COMMIT_BATCH) : 512;
 	pthread_mutex_init(&s->lock, NULL);

@@ -244,7 +244,7 @@ static void test_server__healthz(void **state)
 	assert_non_null(strstr(r.body.ptr, "\"status\":\"ok\""));
 	assert_non_null(strstr(r.body.ptr, "\"version\":\"" PA_VERSION "\""));
 	assert_non_null(strstr(r.body.ptr, "\"backend\":\"sqlite\""));
-	assert_non_null(strstr(r.body.ptr, "\"schema_version\":1"));
+	assert_non_null(strstr(r.body.ptr, "\"schema_version\":2"));
 	reply_dispose(&r);
 	http(&r, f, "POST", "/healthz", NULL, NULL, false);
 	assert_int_equal(r.status, 405);

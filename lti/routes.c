@@ -1,0 +1,14 @@
+/*
+ * Every route under /lti/, one row each (lti/lti.h lists them). A path
+ * ending in '/' is a prefix: the handler gets what follows it.
+ */
+#include "lti/internal.h"
+
+const pa_lti_route_entry pa_lti_routes[] = {
+	/* LTI 1.3: keys */
+	/* LTI 1.3: login and launch */
+	/* LTI 1.3: dynamic registration and deep linking */
+	/* LTI 1.1 */
+	/* instructors */
+	{ NULL, NULL, NULL },
+};

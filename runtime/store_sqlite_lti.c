@@ -1,0 +1,17 @@
+/*
+ * The SQLite backend's LTI calls (runtime/store_lti.h): the table that
+ * names them. Each concept's calls live in its own file
+ * (store_sqlite_lti_<concept>.c).
+ */
+#include "runtime/store_sqlite.h"
+#include "runtime/store_sqlite_lti.h"
+
+const pa_store_lti_ops pa_sqlite_lti_ops = {
+	/* --- tool keys --- */
+	/* --- platforms and deployments (1.3) --- */
+	/* --- consumers (1.1) --- */
+	/* --- single-use values --- */
+	/* --- links, learners, grade targets --- */
+	/* --- outbox --- */
+	.unused_ = 0,
+};

@@ -1,0 +1,17 @@
+/*
+ * The SQLite functions behind pa_store_lti_ops (private to runtime/),
+ * one section per file store_sqlite_lti_<concept>.c.
+ */
+#ifndef PA_STORE_SQLITE_LTI_H
+#define PA_STORE_SQLITE_LTI_H
+
+#include "runtime/store_lti.h"
+
+/* --- tool keys (store_sqlite_lti_keys.c) --- */
+/* --- platforms and deployments (store_sqlite_lti_platforms.c) --- */
+/* --- consumers (store_sqlite_lti_consumers.c) --- */
+/* --- single-use values (store_sqlite_lti_nonces.c) --- */
+/* --- links, learners, grade targets (store_sqlite_lti_links.c) --- */
+/* --- outbox (store_sqlite_lti_outbox.c) --- */
+
+#endif
