@@ -143,6 +143,42 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"new_attempt_after_completion", PA_CONFIG_BOOL, 0, 1, "true",
 		"PASSERELLE_NEW_ATTEMPT_AFTER_COMPLETION",
 		"whether a learner opening a course already completed starts a new attempt (false: reviews the last)" },
+	[PA_CFG_LTI_STATE_TTL] = {
+		"lti_state_ttl", PA_CONFIG_INT, 30, 3600, "300",
+		"PASSERELLE_LTI_STATE_TTL",
+		"seconds an LTI 1.3 login's state and nonce stay valid (single use)" },
+	[PA_CFG_LTI_CLOCK_LEEWAY] = {
+		"lti_clock_leeway", PA_CONFIG_INT, 0, 600, "60",
+		"PASSERELLE_LTI_CLOCK_LEEWAY",
+		"seconds of clock difference allowed when checking a token's exp and iat" },
+	[PA_CFG_LTI_JWKS_CACHE_TTL] = {
+		"lti_jwks_cache_ttl", PA_CONFIG_INT, 60, 604800, "3600",
+		"PASSERELLE_LTI_JWKS_CACHE_TTL",
+		"seconds a platform's public keys (JWKS) are kept before being fetched again" },
+	[PA_CFG_LTI_OAUTH_WINDOW] = {
+		"lti_oauth_window", PA_CONFIG_INT, 30, 3600, "300",
+		"PASSERELLE_LTI_OAUTH_WINDOW",
+		"seconds an LTI 1.1 oauth_timestamp may differ from our clock" },
+	[PA_CFG_LTI_KEY_GRACE] = {
+		"lti_key_grace", PA_CONFIG_INT, 3600, 31536000, "86400",
+		"PASSERELLE_LTI_KEY_GRACE",
+		"seconds a retired signing key stays published in the JWKS after `keys rotate`" },
+	[PA_CFG_LTI_HTTP_TIMEOUT] = {
+		"lti_http_timeout", PA_CONFIG_INT, 1, 300, "10",
+		"PASSERELLE_LTI_HTTP_TIMEOUT",
+		"seconds a request to a platform (keys, tokens, scores, registration) may take" },
+	[PA_CFG_LTI_ALLOW_HTTP] = {
+		"lti_allow_http", PA_CONFIG_BOOL, 0, 1, "false",
+		"PASSERELLE_LTI_ALLOW_HTTP",
+		"whether platform URLs may be plain http (for a test platform; never in production)" },
+	[PA_CFG_LTI_GRADE_BACKOFF_MAX] = {
+		"lti_grade_backoff_max", PA_CONFIG_INT, 1, 86400, "3600",
+		"PASSERELLE_LTI_GRADE_BACKOFF_MAX",
+		"most seconds between two tries of a score delivery the platform did not take" },
+	[PA_CFG_LTI_GRADE_GIVE_UP] = {
+		"lti_grade_give_up", PA_CONFIG_INT, 60, 31536000, "604800",
+		"PASSERELLE_LTI_GRADE_GIVE_UP",
+		"seconds after which a score never delivered is marked failed (retry it with `grades retry`)" },
 };
 
 const pa_config_entry *pa_config_entries(void)

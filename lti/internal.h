@@ -8,12 +8,17 @@
 #include <pthread.h>
 
 #include "lti/lti.h"
+#include "runtime/session.h"
 
 struct pa_lti {
 	const pa_config *cfg;
 	pa_store *store;
 	const char *data_dir;
-	/* --- LTI 1.3: keys and platform JWKS --- */
+	unsigned char session_key[PA_SESSION_KEY_BYTES];  /* the player's (runtime/session.h) */
+	int64_t session_ttl;
+	bool new_after_completion;
+	/* --- LTI 1.3: our keys and the platforms' --- */
+	struct pa_lti_keyring *keys;        /* lti/keys.c */
 	struct pa_lti_jwks_cache *jwks;     /* lti/jwks.c */
 	/* --- grade delivery --- */
 	struct pa_lti_outbox *outbox;       /* lti/outbox.c */

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -11,6 +12,7 @@
 int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *data_dir)
 {
 	pa_lti *lti;
+	int rc = 0;
 
 	*out = NULL;
 	if (!(lti = calloc(1, sizeof(*lti))))
@@ -18,8 +20,16 @@ int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *
 	lti->cfg = cfg;
 	lti->store = store;
 	lti->data_dir = data_dir;
-	*out = lti;
-	return 0;
+	lti->session_ttl = pa_config_int(cfg, PA_CFG_SESSION_TTL);
+	lti->new_after_completion = pa_config_bool(cfg, PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION);
+	if ((rc = pa_session_key_load(lti->session_key, data_dir)) != 0)
+		goto done;
+done:
+	if (rc)
+		pa_lti_free(lti);
+	else
+		*out = lti;
+	return rc;
 }
 
 int pa_lti_start(pa_lti *lti)
@@ -32,6 +42,7 @@ void pa_lti_free(pa_lti *lti)
 {
 	if (!lti)
 		return;
+	OPENSSL_cleanse(lti->session_key, sizeof(lti->session_key));
 	free(lti);
 }
 

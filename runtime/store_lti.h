@@ -23,11 +23,129 @@
 
 /* --- platforms and deployments (LTI 1.3) --- */
 
+typedef struct pa_store_platform {
+	int64_t id;
+	char *issuer;          /* iss of its id_tokens */
+	char *client_id;       /* our client id there: aud of its id_tokens */
+	char *name;            /* for admins; may be NULL */
+	char *auth_url;        /* OIDC authorization endpoint */
+	char *token_url;       /* OAuth 2 token endpoint (AGS) */
+	char *jwks_url;        /* its public keys */
+	char *token_audience;  /* aud of our client assertions when not token_url; may be NULL */
+	int64_t created;
+	char **deployments;    /* deployment ids (get and find fill them; lists too) */
+	size_t ndeployments;
+} pa_store_platform;
+
+void pa_store_platform_dispose(pa_store_platform *p);
+
+/* Register a platform (id, created and deployments of in ignored); PA_EEXISTS
+ * when (issuer, client_id) is taken. *out its id. */
+int pa_store_platform_add(int64_t *out, pa_store *store, const pa_store_platform *in);
+
+int pa_store_platform_get(pa_store_platform *out, pa_store *store, int64_t id);
+
+/* The platform of issuer and client_id; with client_id NULL, the only one of
+ * issuer (PA_EINVALID when it has several: the caller needs client_id). */
+int pa_store_platform_find(pa_store_platform *out, pa_store *store, const char *issuer, const char *client_id);
+
+int pa_store_platform_list(pa_store_platform **out, size_t *count, pa_store *store);
+void pa_store_platform_list_free(pa_store_platform *list, size_t count);
+
+/* Remove a platform and its deployments (links and attempts stay, for the record). */
+int pa_store_platform_remove(pa_store *store, int64_t id);
+
+/* Add a deployment id (adding one already there is not an error). */
+int pa_store_deployment_add(pa_store *store, int64_t platform_id, const char *deployment_id);
+
+/* 0 when deployment_id is registered for the platform, else PA_ENOTFOUND. */
+int pa_store_deployment_check(pa_store *store, int64_t platform_id, const char *deployment_id);
+
 /* --- consumers (LTI 1.1) --- */
+
+typedef struct pa_store_consumer {
+	int64_t id;
+	char *key;       /* oauth_consumer_key */
+	char *secret;    /* the shared secret (HMAC needs it as is) */
+	char *name;      /* may be NULL */
+	int64_t created;
+} pa_store_consumer;
+
+void pa_store_consumer_dispose(pa_store_consumer *c);
+
+/* PA_EEXISTS when key is taken; *out the id. */
+int pa_store_consumer_add(int64_t *out, pa_store *store, const char *key, const char *secret, const char *name);
+int pa_store_consumer_get(pa_store_consumer *out, pa_store *store, const char *key);
+int pa_store_consumer_by_id(pa_store_consumer *out, pa_store *store, int64_t id);
+/* Every consumer, oldest first, secrets included (the CLI does not print them). */
+int pa_store_consumer_list(pa_store_consumer **out, size_t *count, pa_store *store);
+void pa_store_consumer_list_free(pa_store_consumer *list, size_t count);
+int pa_store_consumer_remove(pa_store *store, const char *key);
 
 /* --- single-use values --- */
 
+/*
+ * Remember value in scope until expires (ms), with data (may be NULL):
+ * PA_EEXISTS when it is already there and not expired (a replay). Scopes:
+ * "state" (OIDC login state, data what the launch needs), "oauth1 <key>"
+ * (LTI 1.1 nonces). Expired values are purged on the way.
+ */
+int pa_store_nonce_put(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+
+/* Take value of scope (it is gone after): 0 and *out (may be NULL) its
+ * data (NULL if none) when it was there and not expired, else PA_ENOTFOUND. */
+int pa_store_nonce_take(char **out, pa_store *store, const char *scope, const char *value);
+
 /* --- links, learners, grade targets --- */
+
+typedef struct pa_store_lti_link {
+	int64_t id;
+	int lti_version;           /* 11 or 13 */
+	int64_t owner_id;          /* pa_store_consumer.id (11) or pa_store_platform.id (13) */
+	char *resource_link_id;
+	char *deployment_id;       /* 13 */
+	char *context_id;          /* the LMS course */
+	char *context_title;
+	char *title;
+	int64_t package_id;        /* 0: none chosen yet */
+	char *lineitem;            /* AGS line item URL (13), or NULL */
+	char *outcome_url;         /* lis_outcome_service_url (11), or NULL */
+	int64_t created, updated;
+} pa_store_lti_link;
+
+void pa_store_lti_link_dispose(pa_store_lti_link *l);
+
+/*
+ * The link of (in->lti_version, in->owner_id, in->resource_link_id),
+ * created if new; on an existing one the text fields of in that are not
+ * NULL, and package_id when not 0, replace what is stored. *out (may be
+ * NULL) the row as it now is.
+ */
+int pa_store_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+
+int pa_store_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
+
+/* Scores of attempt go to link, naming the learner user_ref there (AGS
+ * userId, or LTI 1.1 lis_result_sourcedid); set again, user_ref is replaced. */
+int pa_store_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+
+/* An attempt made through a link, for the people who teach there. */
+typedef struct pa_store_lti_link_attempt {
+	int64_t attempt_id;
+	int64_t learner_id;
+	char *learner_subject;
+	char *learner_name;        /* may be NULL */
+	char *completion_status;
+	char *success_status;
+	double score_scaled;
+	bool has_score;
+	int64_t last_seq;
+	int64_t created, updated;  /* updated: the last commit */
+} pa_store_lti_link_attempt;
+
+/* The attempts with a grade target on link, latest activity first. */
+int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
+void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t count);
 
 /* --- outbox --- */
 

@@ -1,0 +1,35 @@
+/*
+ * The tool's RS256 key pairs (kept in the store, table lti_keys): one
+ * signs (client assertions, deep linking responses, dynamic registration
+ * has nothing to sign), every key not retired more than lti_key_grace ago
+ * is published at /lti/jwks. The first is made at first start; `passerelle
+ * keys rotate` makes the next. kid: the RFC 7638 thumbprint.
+ */
+#ifndef PA_LTI_KEYS_H
+#define PA_LTI_KEYS_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "runtime/store.h"
+
+typedef struct pa_lti_keyring pa_lti_keyring;
+
+/* The keys of store, a first pair made (RSA 2048) if there is none. grace:
+ * seconds a retired key stays published. The keyring reads the store
+ * again at most once a minute, so a rotation by the CLI reaches a running
+ * server. */
+int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace);
+void pa_lti_keyring_free(pa_lti_keyring *k);
+
+/* The published JWKS ({"keys":[...public RSA keys, kid, alg RS256, use sig]}) appended to out. */
+int pa_lti_keyring_jwks(pa_buf *out, pa_lti_keyring *k);
+
+/* claims signed by the current key (RS256, its kid) appended to out. */
+int pa_lti_keyring_sign(pa_buf *out, pa_lti_keyring *k, const json_t *claims);
+
+/* Make a new signing key and retire the others now: *out (may be NULL) its kid (free()). */
+int pa_lti_keys_rotate(char **out, pa_store *store);
+
+#endif
