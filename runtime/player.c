@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/util.h"
+#include "runtime/scorm/internal.h"   /* duration parsing, for reports */
 #include "runtime/seqplay.h"
 
 #define STATE_FORMAT 1
@@ -723,4 +724,118 @@ int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const
 json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err)
 {
 	return json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, err);
+}
+
+/* --- reports --- */
+
+static int duration_cs(int64_t *out, pa_scorm_version std, const char *text)
+{
+	uint64_t cs;
+
+	*out = -1;
+	if (!text || !*text)
+		return 0;
+	if (!(std == PA_SCORM_12 ? pa_scorm_timespan12(text, &cs) : pa_scorm_interval(text, &cs)) || cs > INT64_MAX)
+		return PA_EPARSE;
+	*out = (int64_t)cs;
+	return 0;
+}
+
+/* An element of interaction n, "" when it has no value (the engine's string copied: it is borrowed). */
+static char *interaction_value(pa_scorm *s, size_t n, const char *name)
+{
+	char path[96];
+	const char *v;
+
+	snprintf(path, sizeof(path), "cmi.interactions.%zu.%s", n, name);
+	v = pa_scorm_lms_get(s, path);
+	return pa_strdup(v ? v : "");
+}
+
+static void interaction_dispose(pa_player_interaction *i)
+{
+	free(i->sco);
+	free(i->id);
+	free(i->type);
+	free(i->learner_response);
+	free(i->result);
+	free(i->description);
+	free(i->latency);
+	free(i->timestamp);
+}
+
+static int report_sco(pa_player_report *out, pa_scorm *s, const char *sco)
+{
+	bool v12 = pa_scorm_get_version(s) == PA_SCORM_12;
+	const char *count;
+	int64_t total, n = 0;
+
+	/* Strings from the engine are borrowed until its next call: each is used before the next. */
+	if (duration_cs(&total, pa_scorm_get_version(s), pa_scorm_lms_get(s, v12 ? "cmi.core.total_time" : "cmi.total_time")) == 0 &&
+	    total > 0 && total <= INT64_MAX - out->total_time_cs)
+		out->total_time_cs += total;
+	count = pa_scorm_lms_get(s, "cmi.interactions._count");
+	if (count && pa_parse_int64(&n, count, 0, 100000) != 0)
+		n = 0;
+	for (int64_t k = 0; k < n; k++) {
+		pa_player_interaction *i = pa_array_push(&out->interactions, &out->ninteractions, sizeof(*i));
+
+		if (!i)
+			return PA_ENOMEM;
+		i->sco = pa_strdup(sco);
+		i->id = interaction_value(s, (size_t)k, "id");
+		i->type = interaction_value(s, (size_t)k, "type");
+		i->learner_response = interaction_value(s, (size_t)k, v12 ? "student_response" : "learner_response");
+		i->result = interaction_value(s, (size_t)k, "result");
+		i->description = v12 ? pa_strdup("") : interaction_value(s, (size_t)k, "description");
+		i->latency = interaction_value(s, (size_t)k, "latency");
+		i->timestamp = interaction_value(s, (size_t)k, v12 ? "time" : "timestamp");
+		if (!i->sco || !i->id || !i->type || !i->learner_response || !i->result || !i->description ||
+		    !i->latency || !i->timestamp)
+			return pa_error_set(PA_ENOMEM, "out of memory");
+		if (duration_cs(&i->latency_cs, pa_scorm_get_version(s), i->latency) != 0)
+			i->latency_cs = -1;
+	}
+	return 0;
+}
+
+int pa_player_attempt_report(pa_player_report *out, const pa_player_context *ctx)
+{
+	json_t *tree = NULL, *state = NULL;
+	const json_t **list = NULL;
+	const json_t *scos;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, ctx->attempt)) != 0)
+		goto done;
+	if ((rc = collect(json_object_get(default_org(tree), "items"), &list, &n)) != 0)
+		goto done;
+	scos = json_object_get(state, "scos");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *id = str_of(list[i], "identifier");
+		pa_scorm *s = NULL;
+
+		if (!id || !str_of(scos, id))
+			continue;   /* never launched: nothing recorded */
+		if ((rc = engine_of(&s, ctx, scos, list[i])) == 0)
+			rc = report_sco(out, s, id);
+		pa_scorm_free(s);
+	}
+done:
+	free(list);
+	json_decref(state);
+	json_decref(tree);
+	return rc;
+}
+
+void pa_player_report_dispose(pa_player_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->ninteractions; i++)
+		interaction_dispose(&r->interactions[i]);
+	free(r->interactions);
+	memset(r, 0, sizeof(*r));
 }

@@ -129,4 +129,30 @@ int pa_player_attempt_for(int64_t *out, pa_store *store, int64_t learner_id, int
 int pa_player_preview_path(pa_buf *out, pa_store *store, const unsigned char *key, int64_t package_id,
 			   int64_t ttl, bool new_after_completion);
 
+/* --- reports (instructors' view of attempts) --- */
+
+/* One interaction as a SCO recorded it; text fields "" when not set. */
+typedef struct pa_player_interaction {
+	char *sco;              /* the item identifier of the SCO */
+	char *id, *type, *learner_response, *result, *description;
+	char *latency;          /* as stored: ISO 8601 duration (2004) or HHHH:MM:SS.SS (1.2) */
+	int64_t latency_cs;     /* centiseconds, -1 when not set */
+	char *timestamp;        /* 2004 cmi.interactions.n.timestamp, or 1.2's .time (a time of day) */
+} pa_player_interaction;
+
+typedef struct pa_player_report {
+	int64_t total_time_cs;  /* the SCOs' cmi.total_time added up, centiseconds */
+	pa_player_interaction *interactions;   /* SCOs in flow order, each in the order recorded */
+	size_t ninteractions;
+} pa_player_report;
+
+/*
+ * What an attempt's SCOs recorded, read from its stored engine states (ctx
+ * needs attempt, tree_json and scorm_version; learner fields are not read).
+ * The one reader of the stored state for reports: where the state is kept
+ * may change, this stays. Dispose *out even on failure.
+ */
+int pa_player_attempt_report(pa_player_report *out, const pa_player_context *ctx);
+void pa_player_report_dispose(pa_player_report *r);
+
 #endif
