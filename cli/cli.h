@@ -36,6 +36,10 @@ void pa_cmd_preview_usage(FILE *out);
 int pa_cmd_serve(int argc, char **argv);
 void pa_cmd_serve_usage(FILE *out);
 
+/* --- lti-admin --- */
+int pa_cmd_lti_config(int argc, char **argv);
+void pa_cmd_lti_config_usage(FILE *out);
+
 /* One option of a subcommand. */
 typedef struct pa_cli_opt {
 	const char *name;     /* "--data" */

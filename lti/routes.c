@@ -3,6 +3,7 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
+#include "lti/admin.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
@@ -10,5 +11,6 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
 	/* instructors */
+	{ "/lti/config", "GET", pa_lti_config_route },
 	{ NULL, NULL, NULL },
 };
