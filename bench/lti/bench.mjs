@@ -274,7 +274,7 @@ async function startPasserelle(o, platform) {
   // The platform, as an admin registers it by hand (passerelle platform add: docs/lti.md).
   run(o.passerelle, ['platform', 'add', '--data', data, '--issuer', ISSUER, '--client-id', CLIENT_ID,
     '--auth-url', platform.authUrl, '--token-url', platform.tokenUrl, '--jwks-url', platform.jwksUrl,
-    '--deployment', DEPLOYMENT, '--name', 'bench platform']);
+    '--deployment', DEPLOYMENT, '--name', 'bench platform', '--set', 'lti_allow_http=true']);
   const child = spawn(o.passerelle, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0',
     '--set', `threads=${o.threads}`, '--set', 'lti_allow_http=true', '--set', 'max_connections=4096',
     '--set', 'log_level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
