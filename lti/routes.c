@@ -12,5 +12,6 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.1 */
 	/* instructors */
 	{ "/lti/config", "GET", pa_lti_config_route },
+	{ "/lti/links/", "GET", pa_lti_links_route },
 	{ NULL, NULL, NULL },
 };

@@ -8,13 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 #include <time.h>
+#include <curl/curl.h>
 #include <jansson.h>
 
 #include "common/util.h"
+#include "lti/launch.h"
 #include "runtime/import.h"
 #include "runtime/player.h"
+#include "runtime/server.h"
+#include "runtime/session.h"
 #include "runtime/store.h"
+#include "runtime/store_lti.h"
 
 static const char manifest12[] =
 	"<?xml version=\"1.0\"?>\n"
@@ -48,6 +54,10 @@ typedef struct fixture {
 	int64_t v12, v2004;          /* version row ids */
 	int64_t pkg12, pkg2004;      /* package ids */
 	int64_t ada, bob;            /* learners */
+	int64_t teacher;             /* the instructor, a learner too */
+	int64_t link, other_link;
+	pa_server *server;
+	unsigned char key[PA_SESSION_KEY_BYTES];
 } fixture;
 
 static fixture *F;
@@ -101,6 +111,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 
+	pa_server_stop(f->server);
 	pa_store_close(f->store);
 	pa_config_dispose(&f->cfg);
 	pa_buf_dispose(&f->data);
@@ -277,11 +288,343 @@ static void test_instructor__report_reads_scorm12_names(void **state)
 	pa_player_report_dispose(&r);
 }
 
+/* The server, the links and the attempts the page tests read (after the report tests). */
+static void serve(void)
+{
+	const char *const lesson[] = { "cmi.completion_status", "completed", "cmi.session_time", "PT1H", NULL };
+	const char *const bob12[] = { "cmi.interactions.0.id", "q1", "cmi.interactions.0.type", "fill-in",
+				      "cmi.interactions.0.student_response", "@SUM(A1)", "cmi.core.score.raw", "40", NULL };
+	pa_server_options opts = { 0 };
+	pa_store_lti_link in = { 0 }, out = { 0 };
+	int64_t a1, a2, a3;
+
+	if (F->server)
+		return;
+	in.lti_version = 13;
+	in.owner_id = 1;
+	in.resource_link_id = "rl-1";
+	in.deployment_id = "d1";
+	in.context_id = "c1";
+	in.context_title = "Migration & asylum <101>";
+	in.title = "Migration basics";
+	in.package_id = F->pkg2004;
+	assert_int_equal(pa_store_lti_link_upsert(&out, F->store, &in), 0);
+	F->link = out.id;
+	pa_store_lti_link_dispose(&out);
+	in.resource_link_id = "rl-2";
+	in.title = "Other";
+	assert_int_equal(pa_store_lti_link_upsert(&out, F->store, &in), 0);
+	F->other_link = out.id;
+	pa_store_lti_link_dispose(&out);
+	assert_int_equal(pa_store_learner_ensure(&F->teacher, F->store, "lti13 https://lms.example t-9", "Teacher, Tom"), 0);
+	assert_int_equal(pa_store_attempt_create(&a1, F->store, F->v2004, F->ada, false), 0);
+	play(a1, "quiz", quiz2004);
+	play(a1, "lesson", lesson);
+	assert_int_equal(pa_store_attempt_create(&a2, F->store, F->v12, F->bob, false), 0);
+	play(a2, "q1", bob12);
+	assert_int_equal(pa_store_lti_grade_target_set(F->store, a1, F->link, "1001"), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(F->store, a2, F->link, "1002"), 0);
+	/* An attempt on another link is not shown. */
+	assert_int_equal(pa_store_attempt_create(&a3, F->store, F->v2004, F->bob, false), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(F->store, a3, F->other_link, "1002"), 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+	assert_int_equal(pa_session_key_load(F->key, F->data.ptr), 0);
+}
+
+typedef struct reply {
+	long status;
+	pa_buf body;
+	pa_buf headers;
+} reply;
+
+static size_t collect(char *data, size_t size, size_t n, void *buf)
+{
+	pa_buf_put(buf, data, size * n);
+	return size * n;
+}
+
+static void reply_dispose(reply *r)
+{
+	pa_buf_dispose(&r->body);
+	pa_buf_dispose(&r->headers);
+}
+
+/* GET path (or another method), with one extra header line (may be NULL). */
+static void http(reply *out, const char *method, const char *path, const char *header)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	pa_buf url = PA_BUF_INIT;
+
+	memset(out, 0, sizeof(*out));
+	pa_buf_init(&out->body, 0);
+	pa_buf_init(&out->headers, 0);
+	pa_buf_printf(&url, "http://127.0.0.1:%u%s", pa_server_port(F->server), path);
+	curl_easy_setopt(c, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &out->headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (header)
+		hdrs = curl_slist_append(hdrs, header);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	assert_int_equal(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	pa_buf_dispose(&url);
+}
+
+/* A link token as the launch makes them; ttl seconds from now (negative: expired). */
+static void link_path(pa_buf *out, int64_t link, int64_t learner, int64_t ttl, const char *tail)
+{
+	pa_buf_printf(out, "/lti/links/%lld%s?token=", (long long)link, tail);
+	assert_int_equal(pa_lti_link_token_make(out, F->key, link, learner, (int64_t)time(NULL) + ttl), 0);
+}
+
+static void get_link(reply *out, const char *tail, const char *query, const char *header)
+{
+	pa_buf path = PA_BUF_INIT;
+
+	link_path(&path, F->link, F->teacher, 600, tail);
+	if (query)
+		pa_buf_puts(&path, query);
+	http(out, "GET", path.ptr, header);
+	pa_buf_dispose(&path);
+}
+
+static void assert_has(const pa_buf *b, const char *what)
+{
+	if (!strstr(pa_buf_cstr(b), what))
+		fail_msg("missing \"%s\" in:\n%s", what, pa_buf_cstr(b));
+}
+
+static void test_instructor__page_lists_attempts_and_answers(void **state)
+{
+	reply r;
+
+	(void)state;
+	serve();
+	get_link(&r, "", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.headers, "text/html; charset=utf-8");
+	assert_has(&r.headers, "Cache-Control: no-store");
+	assert_has(&r.headers, "style-src 'sha256-");
+	assert_has(&r.headers, "frame-ancestors *");
+	assert_has(&r.body, "<html lang=\"en\">");
+	assert_has(&r.body, "<h1>Migration basics</h1>");
+	assert_has(&r.body, "Migration &amp; asylum &lt;101&gt;");
+	assert_has(&r.body, "Attempts (2)");
+	/* Ada: two SCOs of three completed, 50%, 1 h 02 min (both sessions), two answers. */
+	assert_has(&r.body, "<th scope=\"row\">Lovelace, Ada</th><td>in progress</td><td class=\"num\">50%</td>"
+			    "<td class=\"num\">1 h 02 min</td>");
+	assert_has(&r.body, "<code>q-borders</code><br>Which border?</th><td>choice</td><td>b</td><td>correct</td>"
+			    "<td class=\"num\">12.5 s</td><td>2026-11-26T10:00:00Z</td>");
+	assert_has(&r.body, "<td>=1+1</td><td>incorrect</td><td class=\"num\">1 min 00 s</td>");
+	/* Bob's name is data, escaped, never markup. */
+	assert_has(&r.body, "=cmd|&#39; /C calc&#39;!A0");
+	assert_has(&r.body, "@SUM(A1)");
+	assert_has(&r.body, ">Play this module</a>");
+	assert_has(&r.body, "/attempts.csv?token=");
+	assert_has(&r.body, "/interactions.csv?token=");
+	reply_dispose(&r);
+
+	/* French: from the launch's locale, or from the browser. */
+	get_link(&r, "", "&lang=fr", NULL);
+	assert_has(&r.body, "<html lang=\"fr\">");
+	assert_has(&r.body, "Tentatives (2)");
+	assert_has(&r.body, "<td>en cours</td><td class=\"num\">50\xE2\x80\xAF%</td>");
+	assert_has(&r.body, "Lancer ce module");
+	reply_dispose(&r);
+	get_link(&r, "", NULL, "Accept-Language: fr-CA,fr;q=0.9,en;q=0.5");
+	assert_has(&r.body, "<html lang=\"fr\">");
+	reply_dispose(&r);
+	get_link(&r, "", NULL, "Accept-Language: de-DE, en-GB;q=0.8, fr;q=0.5");
+	assert_has(&r.body, "<html lang=\"en\">");
+	reply_dispose(&r);
+}
+
+static void test_instructor__csv_files(void **state)
+{
+	reply r;
+
+	(void)state;
+	serve();
+	get_link(&r, "/attempts.csv", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.headers, "text/csv; charset=utf-8");
+	assert_has(&r.headers, "attachment; filename=\"passerelle-link-");
+	assert_true(pa_str_startswith(r.body.ptr, "\xEF\xBB\xBF" "attempt_id,learner_name,lms_user_id,completion_status,"
+				      "success_status,score_scaled,score_percent,total_time_seconds,started,last_access,"
+				      "interactions\r\n"));
+	assert_has(&r.body, ",\"Lovelace, Ada\",1001,incomplete,unknown,0.5000,50.0,3750.00,");
+	/* A name that a spreadsheet would run is written as text. */
+	assert_has(&r.body, ",'=cmd|' /C calc'!A0,1002,completed,unknown,0.4000,40.0,");
+	/* Every line ends in CRLF (none of the values has a line break). */
+	for (const char *p = r.body.ptr; (p = strchr(p, '\n')) != NULL; p++)
+		assert_true(p > r.body.ptr && p[-1] == '\r');
+	reply_dispose(&r);
+
+	get_link(&r, "/interactions.csv", NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(pa_str_startswith(r.body.ptr, "\xEF\xBB\xBF" "attempt_id,learner_name,lms_user_id,sco,interaction_id,"
+				      "type,learner_response,result,latency_seconds,timestamp,description\r\n"));
+	assert_has(&r.body, ",\"Lovelace, Ada\",1001,quiz,q-borders,choice,b,correct,12.50,2026-11-26T10:00:00Z,Which border?\r\n");
+	assert_has(&r.body, ",quiz,q-asylum,fill-in,'=1+1,incorrect,60.00,,\r\n");
+	assert_has(&r.body, ",1002,q1,q1,fill-in,'@SUM(A1),,,,\r\n");
+	reply_dispose(&r);
+}
+
+static void test_instructor__link_tokens_are_checked(void **state)
+{
+	pa_buf path = PA_BUF_INIT;
+	reply r;
+
+	(void)state;
+	serve();
+	http(&r, "GET", "/lti/links/1", NULL);
+	assert_int_equal(r.status, 403);
+	assert_has(&r.body, "open");
+	reply_dispose(&r);
+	http(&r, "GET", "/lti/links/1/attempts.csv?token=1.2.3.abcd", NULL);
+	assert_int_equal(r.status, 403);
+	reply_dispose(&r);
+	/* A session token (another label) does not open a link. */
+	{
+		pa_session_claims c = { F->link, F->teacher, (int64_t)time(NULL) + 600 };
+
+		pa_buf_printf(&path, "/lti/links/%lld?token=", (long long)F->link);
+		assert_int_equal(pa_session_token_make(&path, F->key, &c), 0);
+		http(&r, "GET", path.ptr, NULL);
+		assert_int_equal(r.status, 403);
+		reply_dispose(&r);
+	}
+	/* The token of another link. */
+	pa_buf_clear(&path);
+	link_path(&path, F->other_link, F->teacher, 600, "");
+	{
+		pa_buf swapped = PA_BUF_INIT;
+		const char *q = strchr(path.ptr, '?');
+
+		pa_buf_printf(&swapped, "/lti/links/%lld/interactions.csv%s", (long long)F->link, q);
+		http(&r, "GET", swapped.ptr, NULL);
+		assert_int_equal(r.status, 403);
+		assert_has(&r.body, "another activity");
+		reply_dispose(&r);
+		pa_buf_dispose(&swapped);
+	}
+	/* Expired. */
+	pa_buf_clear(&path);
+	link_path(&path, F->link, F->teacher, -5, "");
+	http(&r, "GET", path.ptr, "Accept-Language: fr");
+	assert_int_equal(r.status, 403);
+	assert_has(&r.body, "expiré");
+	reply_dispose(&r);
+	/* No such route; no other method. */
+	pa_buf_clear(&path);
+	link_path(&path, F->link, F->teacher, 600, "/secrets");
+	http(&r, "GET", path.ptr, NULL);
+	assert_int_equal(r.status, 404);
+	reply_dispose(&r);
+	pa_buf_clear(&path);
+	link_path(&path, F->link, F->teacher, 600, "");
+	http(&r, "POST", path.ptr, NULL);
+	assert_int_equal(r.status, 405);
+	reply_dispose(&r);
+	pa_buf_dispose(&path);
+}
+
+/* "/play/<attempt>?token=<token>" of a Location header, copied to path. */
+static int64_t play_location(const reply *r, pa_buf *path)
+{
+	const char *loc = strstr(pa_buf_cstr(&r->headers), "Location: "), *p, *end;
+	int64_t attempt;
+
+	assert_non_null(loc);
+	assert_non_null(p = strstr(loc, "/play/"));
+	end = p + strcspn(p, "\r\n");
+	pa_buf_put(path, p, (size_t)(end - p));
+	assert_int_equal(sscanf(p, "/play/%" SCNd64, &attempt), 1);
+	return attempt;
+}
+
+static void test_instructor__play_opens_the_instructors_own_attempt(void **state)
+{
+	pa_buf first = PA_BUF_INIT, again = PA_BUF_INIT, api = PA_BUF_INIT;
+	pa_store_attempt a = { 0 };
+	int64_t attempt, attempt2;
+	reply r;
+
+	(void)state;
+	serve();
+	get_link(&r, "/play", NULL, NULL);
+	assert_int_equal(r.status, 303);
+	attempt = play_location(&r, &first);
+	reply_dispose(&r);
+	assert_int_equal(pa_store_attempt_get(&a, F->store, attempt), 0);
+	assert_int_equal(a.learner_id, F->teacher);
+	assert_false(a.preview);
+	pa_store_attempt_dispose(&a);
+	/* Again: the same attempt. */
+	get_link(&r, "/play", NULL, NULL);
+	assert_int_equal(r.status, 303);
+	attempt2 = play_location(&r, &again);
+	assert_int_equal(attempt2, attempt);
+	reply_dispose(&r);
+	/* The session token opens the attempt in the player's API. */
+	pa_buf_printf(&api, "/api/attempts/%lld%s", (long long)attempt, strchr(first.ptr, '?'));
+	http(&r, "GET", api.ptr, NULL);
+	assert_int_equal(r.status, 200);
+	reply_dispose(&r);
+	/* The instructor's attempt is not among the learners'. */
+	get_link(&r, "", NULL, NULL);
+	assert_has(&r.body, "Attempts (2)");
+	reply_dispose(&r);
+	pa_buf_dispose(&first);
+	pa_buf_dispose(&again);
+	pa_buf_dispose(&api);
+}
+
+static void test_instructor__config_route(void **state)
+{
+	pa_buf expect = PA_BUF_INIT;
+	reply r;
+	json_t *j;
+
+	(void)state;
+	serve();
+	http(&r, "GET", "/lti/config", NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.headers, "application/json");
+	assert_non_null(j = json_loads(r.body.ptr, 0, NULL));
+	pa_buf_printf(&expect, "http://127.0.0.1:%u/lti/jwks", pa_server_port(F->server));
+	assert_string_equal(json_string_value(json_object_get(j, "jwks")), expect.ptr);
+	json_decref(j);
+	reply_dispose(&r);
+	http(&r, "GET", "/lti/config", "Accept: text/html,application/xhtml+xml");
+	assert_int_equal(r.status, 200);
+	assert_has(&r.headers, "text/html");
+	assert_has(&r.body, "Initiate login URL");
+	reply_dispose(&r);
+	pa_buf_dispose(&expect);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_instructor__report_reads_each_scos_interactions),
 		cmocka_unit_test(test_instructor__report_reads_scorm12_names),
+		cmocka_unit_test(test_instructor__page_lists_attempts_and_answers),
+		cmocka_unit_test(test_instructor__csv_files),
+		cmocka_unit_test(test_instructor__link_tokens_are_checked),
+		cmocka_unit_test(test_instructor__play_opens_the_instructors_own_attempt),
+		cmocka_unit_test(test_instructor__config_route),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
