@@ -7,6 +7,7 @@
 #define PA_STORE_BACKEND_H
 
 #include "runtime/store.h"
+#include "runtime/store_lti.h"
 
 typedef struct pa_store_ops {
 	const char *name;
@@ -36,6 +37,13 @@ typedef struct pa_store_ops {
 typedef struct pa_store_lti_ops {
 	/* --- tool keys --- */
 	/* --- platforms and deployments (1.3) --- */
+	int (*platform_add)(int64_t *out, pa_store *store, const pa_store_platform *in);
+	int (*platform_get)(pa_store_platform *out, pa_store *store, int64_t id);
+	int (*platform_find)(pa_store_platform *out, pa_store *store, const char *issuer, const char *client_id);
+	int (*platform_list)(pa_store_platform **out, size_t *count, pa_store *store);
+	int (*platform_remove)(pa_store *store, int64_t id);
+	int (*deployment_add)(pa_store *store, int64_t platform_id, const char *deployment_id);
+	int (*deployment_check)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
 	/* --- links, learners, grade targets --- */
