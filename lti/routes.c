@@ -3,10 +3,13 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
+#include "lti/lti13.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
 	/* LTI 1.3: login and launch */
+	{ "/lti/login", "GET, POST", pa_lti13_login },
+	{ "/lti/launch", "POST", pa_lti13_launch },
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
 	/* instructors */
