@@ -7,6 +7,7 @@
 #define PA_STORE_BACKEND_H
 
 #include "runtime/store.h"
+#include "runtime/store_lti.h"
 
 typedef struct pa_store_ops {
 	const char *name;
@@ -36,11 +37,23 @@ typedef struct pa_store_ops {
 typedef struct pa_store_lti_ops {
 	/* --- tool keys --- */
 	/* --- platforms and deployments (1.3) --- */
+	int (*platform_add)(int64_t *out, pa_store *store, const pa_store_platform *in);
+	int (*platform_get)(pa_store_platform *out, pa_store *store, int64_t id);
+	int (*platform_find)(pa_store_platform *out, pa_store *store, const char *issuer, const char *client_id);
+	int (*platform_list)(pa_store_platform **out, size_t *count, pa_store *store);
+	int (*platform_remove)(pa_store *store, int64_t id);
+	int (*deployment_add)(pa_store *store, int64_t platform_id, const char *deployment_id);
+	int (*deployment_check)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
+	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+	int (*nonce_take)(char **out, pa_store *store, const char *scope, const char *value);
 	/* --- links, learners, grade targets --- */
+	int (*link_upsert)(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+	int (*link_get)(pa_store_lti_link *out, pa_store *store, int64_t id);
+	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 	/* --- outbox --- */
-	int unused_;   /* C wants a member; remove when the first one lands */
 } pa_store_lti_ops;
 
 struct pa_store {

@@ -9,9 +9,21 @@
 const pa_store_lti_ops pa_sqlite_lti_ops = {
 	/* --- tool keys --- */
 	/* --- platforms and deployments (1.3) --- */
+	.platform_add = pa_sqlite_platform_add,
+	.platform_get = pa_sqlite_platform_get,
+	.platform_find = pa_sqlite_platform_find,
+	.platform_list = pa_sqlite_platform_list,
+	.platform_remove = pa_sqlite_platform_remove,
+	.deployment_add = pa_sqlite_deployment_add,
+	.deployment_check = pa_sqlite_deployment_check,
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
+	.nonce_put = pa_sqlite_nonce_put,
+	.nonce_take = pa_sqlite_nonce_take,
 	/* --- links, learners, grade targets --- */
+	.link_upsert = pa_sqlite_lti_link_upsert,
+	.link_get = pa_sqlite_lti_link_get,
+	.grade_target_set = pa_sqlite_lti_grade_target_set,
+	.link_attempts = pa_sqlite_lti_link_attempts,
 	/* --- outbox --- */
-	.unused_ = 0,
 };
