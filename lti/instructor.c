@@ -327,6 +327,8 @@ static const char STYLE[] =
 	"td.num{text-align:right;white-space:nowrap}"
 	"details{margin:.5rem 0}summary{cursor:pointer;font-weight:600;padding:.3rem 0}"
 	"code{word-break:break-all}"
+	/* The caption names the table for screen readers; the summary above says it already. */
+	"caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
 	"@media (max-width:40rem){main{padding:.5rem}h1{font-size:1.25rem}}";
 
 /* 'sha256-...' of the style, for the page's CSP (no inline style without it). */
