@@ -107,17 +107,18 @@ run(['pack', o.package, '--format', 'scorm2004', '--lang', 'en', '--quiet', '-o'
 const pkg = JSON.parse(run(['import', '--data', data, '--json', zip]).trim().split('\n').pop()).package;
 run(['platform', 'add', '--data', data, '--set', 'lti_allow_http=true', '--issuer', origin, '--client-id', CLIENT_ID,
   '--auth-url', `${origin}/auth`, '--token-url', `${origin}/token`, '--jwks-url', `${origin}/jwks`, '--deployment', DEPLOYMENT]);
-const serve = spawn(o.passerelle, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', `threads=${o.threads}`,
-  '--set', 'lti_allow_http=true', '--set', 'log_level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-const tool = await new Promise((ok, fail) => {
-  let log = '';
-  serve.stderr.on('data', (d) => {
-    log += d;
-    const m = /listening on .* \(port (\d+)\)/.exec(log);
-    if (m) ok(`http://127.0.0.1:${m[1]}`);
-  });
-  serve.on('exit', (c) => fail(new Error(`serve exited ${c}:\n${log}`)));
-});
+// log_level=warn (no line per request), so no "listening" line: our port, and /healthz until it answers.
+const port = 20000 + Math.floor(Math.random() * 20000);
+const serve = spawn(o.passerelle, ['serve', '--data', data, '--set', `listen=127.0.0.1:${port}`, '--set', `threads=${o.threads}`,
+  '--set', 'lti_allow_http=true', '--set', 'log_level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const tool = `http://127.0.0.1:${port}`;
+for (let i = 0; ; i++) {
+  if (serve.exitCode !== null || i > 200) throw new Error('passerelle serve did not start');
+  try {
+    if ((await fetch(`${tool}/healthz`)).ok) break;
+  } catch { /* not yet */ }
+  await new Promise((ok) => setTimeout(ok, 50));
+}
 
 async function launch(k) {
   const sub = `learner-${k}`;
