@@ -264,6 +264,15 @@ function waitLine(child, re, what) {
   });
 }
 
+// A port free at this moment (bound to 0 and released).
+async function freePort() {
+  const s = http.createServer();
+  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address();
+  await new Promise((ok) => s.close(ok));
+  return port;
+}
+
 async function healthy(child, base) {
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`passerelle serve exited ${child.exitCode}`);
@@ -292,7 +301,7 @@ async function startPasserelle(o, platform) {
     '--deployment', DEPLOYMENT, '--name', 'bench platform', '--set', 'lti_allow_http=true']);
   // log_level=warn: no line per request (the other tool logs none either); so no "listening" line:
   // a port of our choosing, and /healthz until it answers.
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const child = spawn(o.passerelle, ['serve', '--data', data, '--set', `listen=127.0.0.1:${port}`,
     '--set', `threads=${o.threads}`, '--set', 'lti_allow_http=true', '--set', 'max_connections=4096',
     '--set', 'log_level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -303,7 +312,7 @@ async function startPasserelle(o, platform) {
 }
 
 async function startLtijs(o, platform) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const conf = join(o.work, 'ltijs.json');
   writeFileSync(conf, JSON.stringify({
     port, issuer: ISSUER, client_id: CLIENT_ID, auth_url: platform.authUrl, token_url: platform.tokenUrl,

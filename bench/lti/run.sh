@@ -5,7 +5,7 @@
 # keeps its data in memory through bench/lti/ltijs-memdb.cjs: no MongoDB).
 # usage: bench/lti/run.sh [LAUNCHES=20000] [CLIENTS=32] [ROUNDS=3]
 #   THREADS=4 (serve's threads)  INLINE=1 (the platform signs inside the timed launches)
-#   SCORES=0 (skip score deliveries)  LEARNERS=500 COMMITS=10 (score deliveries: bench/lti/scores.mjs)
+#   SCORES=0 (skip score deliveries)  LEARNERS=2000 COMMITS=2 (score deliveries: bench/lti/scores.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 launches=${1:-20000}
@@ -24,6 +24,6 @@ node bench/lti/bench.mjs --passerelle build/release/passerelle --work "$work" --
 # Score deliveries per second to a platform on loopback (needs the outbox: lti-grades).
 if [ "${SCORES:-1}" = 1 ]; then
   node bench/lti/scores.mjs --passerelle build/release/passerelle --work "$work/scores" \
-    --learners "${LEARNERS:-500}" --commits "${COMMITS:-10}" --clients "$clients" --threads "${THREADS:-4}" \
+    --learners "${LEARNERS:-2000}" --commits "${COMMITS:-2}" --clients "$clients" --threads "${THREADS:-4}" \
     || echo "scores: the delivery benchmark failed (see above)" >&2
 fi

@@ -3,11 +3,15 @@
 // token endpoint, line items' /scores, its JWKS) and the learners: each
 // launches once (an AGS line item in the id_token), then commits new
 // scores through the player's API; every commit that changes the score
-// puts a job in the outbox, in the commit's transaction. Timed: from the
-// first score the platform receives to the last; checked: every
-// acknowledged commit's score arrives, per learner in order, none twice.
+// puts a job in the outbox, in the commit's transaction (a newer score of
+// the same learner and link supersedes one not sent yet: the LMS needs the
+// latest). The platform's /scores answers 503 while the learners commit, so
+// the outbox fills (retries every second at most: lti_grade_backoff_max=1);
+// then it comes back and the backlog drains. Timed: from the first score
+// accepted to the last. Checked: each learner's final score arrives, and
+// per learner the timestamps only grow.
 //
-// usage: node bench/lti/scores.mjs --passerelle BIN [--learners 500] [--commits 10] [--clients 32]
+// usage: node bench/lti/scores.mjs --passerelle BIN [--learners 2000] [--commits 2] [--clients 32]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -23,7 +27,7 @@ const DEPLOYMENT = 'deployment-1';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 
 const o = {
-  passerelle: join(root, 'build', 'release', 'passerelle'), learners: 500, commits: 10, clients: 32, threads: 4,
+  passerelle: join(root, 'build', 'release', 'passerelle'), learners: 2000, commits: 2, clients: 32, threads: 4,
   work: join(process.env.BENCH_TMP || tmpdir(), 'passerelle-bench-lti-scores'),
   package: join(root, 'samples', 'countering-trafficking'),
 };
@@ -31,6 +35,15 @@ for (let i = 2; i < process.argv.length; i++) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in o)) throw new Error(`unknown option ${process.argv[i]}`);
   o[k] = typeof o[k] === 'number' ? Number(process.argv[++i]) : process.argv[++i];
+}
+
+// A port free at this moment (bound to 0 and released).
+async function freePort() {
+  const s = http.createServer();
+  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address();
+  await new Promise((ok) => s.close(ok));
+  return port;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.clients });
@@ -55,7 +68,8 @@ function request(url, { method = 'GET', body = null, type = null, cookie = null 
 const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
 const jwk = { ...(await exportJWK(publicKey)), kid: 'scores-1', alg: 'RS256', use: 'sig' };
 const received = new Map();   // sub -> [scoreGiven...] in arrival order
-let first = 0, last = 0, total = 0, tokens = 0, bad = 0;
+let first = 0, last = 0, total = 0, tokens = 0, bad = 0, refusedWhileDown = 0;
+let down = true;   // /scores answers 503 until the learners have committed
 const platform = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -78,6 +92,11 @@ const platform = http.createServer((req, res) => {
           !String(req.headers['content-type']).startsWith('application/vnd.ims.lis.v1.score+json')) {
         bad++;
         res.writeHead(400).end();
+        return;
+      }
+      if (down) {
+        refusedWhileDown++;
+        res.writeHead(503, { 'retry-after': '1' }).end();
         return;
       }
       const now = performance.now();
@@ -108,9 +127,10 @@ const pkg = JSON.parse(run(['import', '--data', data, '--json', zip]).trim().spl
 run(['platform', 'add', '--data', data, '--set', 'lti_allow_http=true', '--issuer', origin, '--client-id', CLIENT_ID,
   '--auth-url', `${origin}/auth`, '--token-url', `${origin}/token`, '--jwks-url', `${origin}/jwks`, '--deployment', DEPLOYMENT]);
 // log_level=warn (no line per request), so no "listening" line: our port, and /healthz until it answers.
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = await freePort();
 const serve = spawn(o.passerelle, ['serve', '--data', data, '--set', `listen=127.0.0.1:${port}`, '--set', `threads=${o.threads}`,
-  '--set', 'lti_allow_http=true', '--set', 'log_level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  '--set', 'lti_allow_http=true', '--set', 'log_level=error', '--set', 'lti_grade_backoff_max=1'],
+{ stdio: ['ignore', 'ignore', 'inherit'] });
 const tool = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   if (serve.exitCode !== null || i > 200) throw new Error('passerelle serve did not start');
@@ -176,6 +196,7 @@ await pool(o.learners, async (k) => {
   }
 });
 const committed = performance.now();
+down = false;
 // Wait until the outbox is empty (nothing arrives for 3 s).
 for (let seen = -1; seen !== total;) {
   seen = total;
@@ -193,7 +214,8 @@ for (const l of learners) {
 }
 const seconds = (last - first) / 1000;
 console.log(JSON.stringify({
-  learners: o.learners, commits_acknowledged: acked, scores_received: total, scores_refused: bad, token_requests: tokens,
+  learners: o.learners, commits_acknowledged: acked, scores_received: total, scores_malformed: bad,
+  answered_503_while_down: refusedWhileDown, token_requests: tokens,
   commits_per_s: Math.round(acked / ((committed - t0) / 1000)),
   deliveries_per_s: Math.round(total / Math.max(seconds, 1e-3)), delivery_seconds: seconds,
   out_of_order: outOfOrder, learners_without_final_score: lastMissing,
