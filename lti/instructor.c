@@ -599,7 +599,8 @@ static enum MHD_Result play(pa_http_request *r, pa_lti *lti, const view *v, int6
 	claims.expires = (int64_t)time(NULL) + lti->session_ttl;
 	if (pa_session_token_make(&token, lti->session_key, &claims) == 0) {
 		pa_http_base_url(&location, r);
-		pa_buf_printf(&location, "/play/%lld?token=%s", (long long)attempt, pa_buf_cstr(&token));
+		pa_buf_printf(&location, "/play/%lld?lang=%s&token=%s", (long long)attempt, l == FR ? "fr" : "en",
+			      pa_buf_cstr(&token));
 		if (!pa_buf_error(&location) && (resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT))) {
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, pa_buf_cstr(&location));
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");

@@ -566,6 +566,7 @@ static void test_instructor__play_opens_the_instructors_own_attempt(void **state
 	get_link(&r, "/play", NULL, NULL);
 	assert_int_equal(r.status, 303);
 	attempt = play_location(&r, &first);
+	assert_true(pa_str_startswith(strchr(first.ptr, '?'), "?lang=en&token="));
 	reply_dispose(&r);
 	assert_int_equal(pa_store_attempt_get(&a, F->store, attempt), 0);
 	assert_int_equal(a.learner_id, F->teacher);
