@@ -301,10 +301,37 @@ static enum MHD_Result respond(pa_http_request *r, pa_buf *body, const char *typ
 	return pa_http_queue(r, MHD_HTTP_OK, resp, len);
 }
 
+/* A short page saying what went wrong, in the page's language (lti/internal.h's is English). */
+static enum MHD_Result error_page(pa_http_request *r, unsigned status, lang l, const char *title, const char *message)
+{
+	pa_buf out = PA_BUF_INIT;
+	struct MHD_Response *resp;
+	size_t len;
+
+	pa_buf_printf(&out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+		      l == FR ? "fr" : "en");
+	pa_buf_put_xml(&out, title);
+	pa_buf_puts(&out, "</title></head>\n<body><main><h1>");
+	pa_buf_put_xml(&out, title);
+	pa_buf_puts(&out, "</h1>\n<p>");
+	pa_buf_put_xml(&out, message);
+	pa_buf_puts(&out, "</p></main></body></html>\n");
+	resp = pa_buf_error(&out) ? NULL : pa_http_body("text/html; charset=utf-8", &out);
+	if (resp) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors *");
+	}
+	len = out.len;
+	pa_buf_dispose(&out);
+	return pa_http_queue(r, status, resp, len);
+}
+
 static enum MHD_Result refuse(pa_http_request *r, unsigned status, lang l, const char *why, const char *en, const char *fr)
 {
 	pa_warn("lti: %s %s: %s (from %s)", r->method, pa_buf_cstr(&r->path), why, r->fwd.client);
-	return pa_lti_page_error(r, status, l == FR ? "Accès refusé" : "Access refused", l == FR ? fr : en);
+	return error_page(r, status, l, l == FR ? "Accès refusé" : "Access refused", l == FR ? fr : en);
 }
 
 /* --- the page --- */
@@ -590,7 +617,7 @@ static enum MHD_Result play(pa_http_request *r, pa_lti *lti, const view *v, int6
 	if ((rc = pa_player_attempt_for(&attempt, lti->store, learner_id, v->link.package_id, false,
 					lti->new_after_completion)) != 0) {
 		pa_err("lti: link %lld: the instructor's attempt: %s", (long long)v->link.id, pa_error_last());
-		return pa_lti_page_error(r, rc == PA_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE,
+		return error_page(r, rc == PA_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_SERVICE_UNAVAILABLE, l,
 					 "Passerelle", l == FR ? "Le module ne peut pas être ouvert pour le moment."
 							       : "The module cannot be opened right now.");
 	}
@@ -649,7 +676,7 @@ enum MHD_Result pa_lti_links_route(pa_http_request *r, pa_lti *lti, const char *
 	int rc;
 
 	if (parse_rest(&id, &w, rest) != 0)
-		return pa_lti_page_error(r, MHD_HTTP_NOT_FOUND, "Passerelle", l == FR ? "Cette page n’existe pas." : "No such page.");
+		return error_page(r, MHD_HTTP_NOT_FOUND, l, "Passerelle", l == FR ? "Cette page n’existe pas." : "No such page.");
 	if (!token || !*token)
 		return refuse(r, MHD_HTTP_FORBIDDEN, l, "no link token",
 			      "This page opens from the activity's link in the LMS.",
@@ -669,11 +696,11 @@ enum MHD_Result pa_lti_links_route(pa_http_request *r, pa_lti *lti, const char *
 			      "Ce lien est celui d’une autre activité : ouvrez celle-ci depuis la plateforme.");
 	rc = view_load(&v, lti->store, id, w != PLAY);
 	if (rc == PA_ENOTFOUND && !v.link.id) {
-		ret = pa_lti_page_error(r, MHD_HTTP_NOT_FOUND, "Passerelle",
+		ret = error_page(r, MHD_HTTP_NOT_FOUND, l, "Passerelle",
 					l == FR ? "Cette activité n’existe plus." : "This activity no longer exists.");
 	} else if (rc) {
 		pa_err("lti: link %lld: %s", (long long)id, pa_error_last());
-		ret = pa_lti_page_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Passerelle",
+		ret = error_page(r, MHD_HTTP_SERVICE_UNAVAILABLE, l, "Passerelle",
 					l == FR ? "Les tentatives ne peuvent pas être lues pour le moment : réessayez."
 						: "The attempts cannot be read right now: try again.");
 	} else if (w == PAGE) {

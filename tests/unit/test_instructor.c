@@ -525,6 +525,7 @@ static void test_instructor__link_tokens_are_checked(void **state)
 	http(&r, "GET", path.ptr, "Accept-Language: fr");
 	assert_int_equal(r.status, 403);
 	assert_has(&r.body, "expiré");
+	assert_has(&r.body, "<html lang=\"fr\">");   /* the page in the language it is written in */
 	reply_dispose(&r);
 	/* No such route; no other method. */
 	pa_buf_clear(&path);
