@@ -220,4 +220,5 @@ console.log(JSON.stringify({
   deliveries_per_s: Math.round(total / Math.max(seconds, 1e-3)), delivery_seconds: seconds,
   out_of_order: outOfOrder, learners_without_final_score: lastMissing,
 }));
+if (!total && !refusedWhileDown) process.stderr.write('scores: no score reached the platform: this build has no grade delivery (branch lti-grades)\n');
 if (lastMissing || outOfOrder || bad) process.exitCode = 1;
