@@ -593,6 +593,42 @@ static void test_instructor__play_opens_the_instructors_own_attempt(void **state
 	pa_buf_dispose(&api);
 }
 
+static void test_instructor__a_link_without_a_module(void **state)
+{
+	pa_store_lti_link in = { 0 }, out = { 0 };
+	pa_buf path = PA_BUF_INIT;
+	reply r;
+
+	(void)state;
+	serve();
+	in.lti_version = 11;
+	in.owner_id = 3;
+	in.resource_link_id = "rl-empty";
+	assert_int_equal(pa_store_lti_link_upsert(&out, F->store, &in), 0);
+	link_path(&path, out.id, F->teacher, 600, "");
+	http(&r, "GET", path.ptr, NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.body, "<h1>Module</h1>");
+	assert_has(&r.body, "No module is chosen for this link yet.");
+	assert_has(&r.body, "Attempts (0)");
+	assert_null(strstr(r.body.ptr, "Play this module"));
+	reply_dispose(&r);
+	pa_buf_clear(&path);
+	link_path(&path, out.id, F->teacher, 600, "/play");
+	http(&r, "GET", path.ptr, NULL);
+	assert_int_equal(r.status, 409);
+	reply_dispose(&r);
+	pa_buf_clear(&path);
+	link_path(&path, out.id, F->teacher, 600, "/attempts.csv");
+	http(&r, "GET", path.ptr, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.ptr, "\xEF\xBB\xBF" "attempt_id,learner_name,lms_user_id,completion_status,success_status,"
+			    "score_scaled,score_percent,total_time_seconds,started,last_access,interactions\r\n");
+	reply_dispose(&r);
+	pa_buf_dispose(&path);
+	pa_store_lti_link_dispose(&out);
+}
+
 static void test_instructor__config_route(void **state)
 {
 	pa_buf expect = PA_BUF_INIT;
@@ -626,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_instructor__csv_files),
 		cmocka_unit_test(test_instructor__link_tokens_are_checked),
 		cmocka_unit_test(test_instructor__play_opens_the_instructors_own_attempt),
+		cmocka_unit_test(test_instructor__a_link_without_a_module),
 		cmocka_unit_test(test_instructor__config_route),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
