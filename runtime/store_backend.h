@@ -7,6 +7,7 @@
 #define PA_STORE_BACKEND_H
 
 #include "runtime/store.h"
+#include "runtime/store_lti.h"
 
 typedef struct pa_store_ops {
 	const char *name;
@@ -40,6 +41,12 @@ typedef struct pa_store_lti_ops {
 	/* --- single-use values --- */
 	/* --- links, learners, grade targets --- */
 	/* --- outbox --- */
+	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
+	int (*outbox_next)(int64_t *out, pa_store *store);
+	int (*outbox_record)(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
+	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
+			   bool all, size_t max);
+	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
 	int unused_;   /* C wants a member; remove when the first one lands */
 } pa_store_lti_ops;
 

@@ -13,5 +13,20 @@
 /* --- single-use values (store_sqlite_lti_nonces.c) --- */
 /* --- links, learners, grade targets (store_sqlite_lti_links.c) --- */
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
+int pa_sqlite_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
+int pa_sqlite_lti_outbox_next(int64_t *out, pa_store *store);
+int pa_sqlite_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
+int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
+			      bool all, size_t max);
+int pa_sqlite_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+/*
+ * In the transaction of a commit (store_sqlite.c commit_job, after the
+ * attempt's row is updated), and of setting a grade target: a row for
+ * each grade target of attempt_id whose last row (for this attempt) does
+ * not say what the attempt now says (completion, success, score). None
+ * when the attempt has no grade target (one index lookup).
+ */
+struct pa_sqlite_conn;
+int pa_sqlite_lti_outbox_on_commit(struct pa_sqlite_conn *c, int64_t attempt_id, int64_t now);
 
 #endif
