@@ -39,7 +39,13 @@ typedef struct pa_store_lti_ops {
 	/* --- platforms and deployments (1.3) --- */
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
+	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+	int (*nonce_take)(char **out, pa_store *store, const char *scope, const char *value);
 	/* --- links, learners, grade targets --- */
+	int (*link_upsert)(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+	int (*link_get)(pa_store_lti_link *out, pa_store *store, int64_t id);
+	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 	/* --- outbox --- */
 	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
 	int (*outbox_next)(int64_t *out, pa_store *store);
@@ -47,7 +53,6 @@ typedef struct pa_store_lti_ops {
 	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
 			   bool all, size_t max);
 	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
-	int unused_;   /* C wants a member; remove when the first one lands */
 } pa_store_lti_ops;
 
 struct pa_store {

@@ -11,12 +11,17 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	/* --- platforms and deployments (1.3) --- */
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
+	.nonce_put = pa_sqlite_nonce_put,
+	.nonce_take = pa_sqlite_nonce_take,
 	/* --- links, learners, grade targets --- */
+	.link_upsert = pa_sqlite_lti_link_upsert,
+	.link_get = pa_sqlite_lti_link_get,
+	.grade_target_set = pa_sqlite_lti_grade_target_set,
+	.link_attempts = pa_sqlite_lti_link_attempts,
 	/* --- outbox --- */
 	.outbox_due = pa_sqlite_lti_outbox_due,
 	.outbox_next = pa_sqlite_lti_outbox_next,
 	.outbox_record = pa_sqlite_lti_outbox_record,
 	.outbox_list = pa_sqlite_lti_outbox_list,
 	.outbox_retry = pa_sqlite_lti_outbox_retry,
-	.unused_ = 0,
 };

@@ -11,7 +11,13 @@
 /* --- platforms and deployments (store_sqlite_lti_platforms.c) --- */
 /* --- consumers (store_sqlite_lti_consumers.c) --- */
 /* --- single-use values (store_sqlite_lti_nonces.c) --- */
+int pa_sqlite_nonce_put(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+int pa_sqlite_nonce_take(char **out, pa_store *store, const char *scope, const char *value);
 /* --- links, learners, grade targets (store_sqlite_lti_links.c) --- */
+int pa_sqlite_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+int pa_sqlite_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
+int pa_sqlite_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
 int pa_sqlite_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
 int pa_sqlite_lti_outbox_next(int64_t *out, pa_store *store);
