@@ -13,6 +13,7 @@ static const pa_command commands[] = {
 	{ "preview", "print a link that plays a package without an LMS", pa_cmd_preview, pa_cmd_preview_usage },
 	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
+	{ "grades", "list the scores on their way to the LMSs, retry failed ones", pa_cmd_grades, pa_cmd_grades_usage },
 };
 
 static void usage(FILE *out)
