@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/outbox.h"
 
 int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *data_dir)
 {
@@ -34,14 +35,14 @@ done:
 
 int pa_lti_start(pa_lti *lti)
 {
-	(void)lti;
-	return 0;
+	return pa_lti_grades_start(lti);   /* --- grade delivery --- */
 }
 
 void pa_lti_free(pa_lti *lti)
 {
 	if (!lti)
 		return;
+	pa_lti_grades_stop(lti);   /* --- grade delivery: first, it uses the rest --- */
 	OPENSSL_cleanse(lti->session_key, sizeof(lti->session_key));
 	free(lti);
 }

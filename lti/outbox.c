@@ -8,6 +8,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "lti/internal.h"
+#include "lti/keys.h"
 #include "runtime/store_lti.h"
 
 /* Rows taken at once: small, so that a stop does not wait for many deliveries. */
@@ -18,6 +20,7 @@
 struct pa_lti_outbox {
 	pa_lti_outbox_config cfg;
 	pa_ags_client *ags;
+	struct pa_lti_keyring *own_keys;   /* when the server has none loaded */
 	pthread_t thread;
 	bool started;
 	atomic_bool stopping;
@@ -206,5 +209,53 @@ void pa_lti_outbox_free(pa_lti_outbox *o)
 		pthread_join(o->thread, NULL);
 	}
 	pa_ags_client_free(o->ags);
+	pa_lti_keyring_free(o->own_keys);
 	free(o);
+}
+
+/* --- the server's worker (lti/lti.c) --- */
+
+/* Client assertions are signed with the server's keyring, or, when the
+ * server has none loaded, with one of the worker's own over the same store. */
+static int sign_with_keyring(pa_buf *out, void *ctx, const json_t *claims)
+{
+	pa_lti *lti = ctx;
+
+	return pa_lti_keyring_sign(out, lti->keys ? lti->keys : lti->outbox->own_keys, claims);
+}
+
+int pa_lti_grades_start(pa_lti *lti)
+{
+	pa_lti_outbox_config cfg = {
+		.store = lti->store,
+		.sign = sign_with_keyring,
+		.sign_ctx = lti,
+		.send11 = NULL,
+		.timeout_s = (long)pa_config_int(lti->cfg, PA_CFG_LTI_HTTP_TIMEOUT),
+		.allow_http = pa_config_bool(lti->cfg, PA_CFG_LTI_ALLOW_HTTP),
+		.backoff_max_s = pa_config_int(lti->cfg, PA_CFG_LTI_GRADE_BACKOFF_MAX),
+		.give_up_s = pa_config_int(lti->cfg, PA_CFG_LTI_GRADE_GIVE_UP),
+	};
+	int rc;
+
+	if (lti->outbox)
+		return 0;
+	if ((rc = pa_lti_outbox_new(&lti->outbox, &cfg)) != 0)
+		return rc;
+	if (!lti->keys && (rc = pa_lti_keyring_new(&lti->outbox->own_keys, lti->store,
+						   pa_config_int(lti->cfg, PA_CFG_LTI_KEY_GRACE))) != 0)
+		goto fail;
+	if ((rc = pa_lti_outbox_start(lti->outbox)) != 0)
+		goto fail;
+	return 0;
+fail:
+	pa_lti_outbox_free(lti->outbox);
+	lti->outbox = NULL;
+	return rc;
+}
+
+void pa_lti_grades_stop(pa_lti *lti)
+{
+	pa_lti_outbox_free(lti->outbox);
+	lti->outbox = NULL;
 }

@@ -53,4 +53,9 @@ int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now);
  */
 int64_t pa_lti_outbox_backoff_ms(int64_t tries, long retry_after_s, int64_t max_s);
 
+/* The server's worker, configured from its settings (pa_lti_start, pa_lti_free). */
+struct pa_lti;
+int pa_lti_grades_start(struct pa_lti *lti);
+void pa_lti_grades_stop(struct pa_lti *lti);
+
 #endif
