@@ -148,14 +148,23 @@ static void handle(pa_lti_outbox *o, const pa_store_lti_outbox_row *row, int64_t
 	pa_buf_dispose(&answer);
 }
 
-int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now)
+/* look_first: ask a reader whether anything is due before taking the writer. */
+static int run(size_t *handled, pa_lti_outbox *o, int64_t now, bool look_first)
 {
 	pa_store_lti_outbox_row *rows = NULL;
 	size_t n = 0, i;
+	int64_t next;
 	int rc;
 
 	if (handled)
 		*handled = 0;
+	if (look_first) {
+		rc = pa_store_lti_outbox_next(&next, o->cfg.store);
+		if (rc == PA_ENOTFOUND || (rc == 0 && next > now))
+			return 0;
+		if (rc)
+			return rc;
+	}
 	if ((rc = pa_store_lti_outbox_due(&rows, &n, o->cfg.store, now, BATCH)) != 0)
 		return rc;
 	for (i = 0; i < n && !atomic_load(&o->stopping); i++)
@@ -166,23 +175,32 @@ int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now)
 	return 0;
 }
 
+int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now)
+{
+	return run(handled, o, now, true);
+}
+
 static void *worker(void *arg)
 {
 	pa_lti_outbox *o = arg;
 	uint64_t seen = 0;
+	bool woken = true;
 
 	while (!atomic_load(&o->stopping)) {
 		int64_t now = pa_store_now_ms(), next, wait = IDLE_MS;
 		size_t handled = 0;
 
-		if (pa_lti_outbox_run_once(&handled, o, now) != 0)
+		/* Woken by a commit, the row may not be visible to readers yet: ask the writer,
+		 * which runs after that commit. An idle outbox costs the writer nothing. */
+		if (run(&handled, o, now, !woken) != 0)
 			pa_warn("lti: grade delivery: %s", pa_error_last());
 		if (handled == BATCH)
 			continue;   /* more may be due */
 		if (pa_store_lti_outbox_next(&next, o->cfg.store) == 0 && next - now < wait)
 			wait = next > now ? next - now : 0;
+		woken = false;
 		if (wait > 0 || handled == 0)
-			pa_store_lti_outbox_wait(&seen, wait > 0 ? wait : IDLE_MS);
+			woken = pa_store_lti_outbox_wait(&seen, wait > 0 ? wait : IDLE_MS);
 	}
 	return NULL;
 }

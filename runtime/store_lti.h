@@ -259,12 +259,14 @@ int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_st
 int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
 
 /*
- * The worker's wake-up: pa_store_lti_outbox_wait returns when a row has
- * been written since *seen (which it updates), or after timeout_ms. It is
- * process-wide (a spurious wake-up only costs a look at the table), since
- * the rows are written deep in the commit path.
+ * The worker's wake-up: pa_store_lti_outbox_wait returns true when a row
+ * has been written since *seen (which it updates), false after timeout_ms.
+ * It is process-wide (a spurious wake-up only costs a look at the table),
+ * since the rows are written deep in the commit path. The signal comes
+ * from inside the writing transaction: a reader may not see the row yet,
+ * a write job (pa_store_lti_outbox_due) queued after it does.
  */
-void pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms);
+bool pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms);
 /* Called by a backend when it wrote rows. */
 void pa_store_lti_outbox_notify(void);
 

@@ -121,9 +121,10 @@ void pa_store_lti_outbox_notify(void)
 	pthread_mutex_unlock(&wake_lock);
 }
 
-void pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms)
+bool pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms)
 {
 	struct timespec until;
+	bool woken;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	if (timeout_ms < 0)
@@ -138,8 +139,10 @@ void pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms)
 	while (wake_gen == *seen)
 		if (pthread_cond_timedwait(&wake_cond, &wake_lock, &until) != 0)
 			break;
+	woken = wake_gen != *seen;
 	*seen = wake_gen;
 	pthread_mutex_unlock(&wake_lock);
+	return woken;
 }
 
 /* --- rows --- */
