@@ -70,18 +70,14 @@ static int run_list(pa_store *store, bool pending, bool failed, bool all)
 	size_t n = 0;
 	int rc;
 
-	if (pending || failed)
-		rc = pa_store_lti_outbox_list(&rows, &n, store, pending ? PA_OUTBOX_PENDING : PA_OUTBOX_FAILED, false, 0);
-	else
-		rc = pa_store_lti_outbox_list(&rows, &n, store, PA_OUTBOX_PENDING, true, 0);
+	rc = pa_store_lti_outbox_list(&rows, &n, store, pending ? PA_OUTBOX_ONLY_PENDING : failed ? PA_OUTBOX_ONLY_FAILED
+						: all ? PA_OUTBOX_ALL : PA_OUTBOX_UNDELIVERED, 0);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const pa_store_lti_outbox_row *r = &rows[i];
 		pa_buf line = PA_BUF_INIT;
 
-		if (!all && !pending && !failed && r->state == PA_OUTBOX_SENT)
-			continue;
 		pa_buf_printf(&line, "%lld\t%s\t%lld\t%lld\t", (long long)r->id, state_name(r->state),
 			      (long long)r->tries, (long long)r->link_id);
 		put_field(&line, r->user_ref);

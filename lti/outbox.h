@@ -58,4 +58,7 @@ struct pa_lti;
 int pa_lti_grades_start(struct pa_lti *lti);
 void pa_lti_grades_stop(struct pa_lti *lti);
 
+/* GET /lti/admin/grades[?state=undelivered|pending|failed|sent|all&limit=N] (admin token): JSON. */
+enum MHD_Result pa_lti_grades_admin(pa_http_request *r, struct pa_lti *lti, const char *rest);
+
 #endif

@@ -3,6 +3,7 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
+#include "lti/outbox.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
@@ -10,5 +11,7 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
 	/* instructors */
+	/* grades (admins) */
+	{ "/lti/admin/grades", "GET", pa_lti_grades_admin },
 	{ NULL, NULL, NULL },
 };

@@ -105,10 +105,10 @@ int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_o
 	return store->lti->outbox_record(store, id, r);
 }
 
-int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
-			     bool all, size_t max)
+int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			     size_t max)
 {
-	return store->lti->outbox_list(out, count, store, state, all, max);
+	return store->lti->outbox_list(out, count, store, filter, max);
 }
 
 int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now)

@@ -244,9 +244,18 @@ typedef struct pa_store_lti_outbox_result {
 /* Record a try of row id (tries + 1). PA_ENOTFOUND when it is not pending any more. */
 int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
 
-/* Rows in state (or every row with all), newest first, at most max (0: no limit). */
-int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
-			     bool all, size_t max);
+/* Which rows a list shows. */
+typedef enum pa_outbox_filter {
+	PA_OUTBOX_UNDELIVERED,     /* pending and failed */
+	PA_OUTBOX_ONLY_PENDING,
+	PA_OUTBOX_ONLY_FAILED,
+	PA_OUTBOX_ONLY_SENT,
+	PA_OUTBOX_ALL
+} pa_outbox_filter;
+
+/* The rows filter shows, newest first, at most max (0: no limit). */
+int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			     size_t max);
 
 /*
  * Make failed row id (0: every failed row) pending again, due at now, its

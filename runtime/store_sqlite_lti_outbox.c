@@ -87,7 +87,8 @@ static const char sql_record[] =
 	"last_answer = ?5, sent = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent END "
 	"WHERE id = ?1 AND state = 'pending'";
 static const char sql_list[] =
-	"SELECT " ROW_COLUMNS ROW_FROM "WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.id DESC LIMIT ?2";
+	"SELECT " ROW_COLUMNS ROW_FROM "WHERE (?1 IS NULL OR o.state = ?1) AND (?3 = 0 OR o.state <> 'sent') "
+	"ORDER BY o.id DESC LIMIT ?2";
 /* A failed row that a newer row of its target follows would take the
  * platform back to an older score: it is not sent again. */
 static const char sql_retry_stale[] =
@@ -465,6 +466,7 @@ typedef struct list_args {
 	pa_store_lti_outbox_row *rows;
 	size_t count;
 	const char *state;   /* NULL: all */
+	bool undelivered;
 	size_t max;
 } list_args;
 
@@ -478,23 +480,27 @@ static int list_job(pa_sqlite_conn *c, void *arg)
 		return rc;
 	pa_sqlite_bind_text(st, 1, a->state);
 	sqlite3_bind_int64(st, 2, a->max && a->max <= INT64_MAX ? (int64_t)a->max : -1);
+	sqlite3_bind_int(st, 3, a->undelivered);
 	rc = read_rows(&a->rows, &a->count, c, st);
 	pa_sqlite_stmt_done(st);
 	return rc;
 }
 
-int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_state state,
-			      bool all, size_t max)
+int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			      size_t max)
 {
-	list_args a = { NULL, 0, NULL, max };
+	list_args a = { NULL, 0, NULL, false, max };
 	int rc;
 
 	*out = NULL;
 	*count = 0;
-	if (!all) {
-		if ((unsigned)state >= PA_ARRAY_SIZE(state_names))
-			return pa_error_set(PA_EINVAL, "store: no such outbox state");
-		a.state = state_names[state];
+	switch (filter) {
+	case PA_OUTBOX_UNDELIVERED: a.undelivered = true; break;
+	case PA_OUTBOX_ONLY_PENDING: a.state = state_names[PA_OUTBOX_PENDING]; break;
+	case PA_OUTBOX_ONLY_FAILED: a.state = state_names[PA_OUTBOX_FAILED]; break;
+	case PA_OUTBOX_ONLY_SENT: a.state = state_names[PA_OUTBOX_SENT]; break;
+	case PA_OUTBOX_ALL: break;
+	default: return pa_error_set(PA_EINVAL, "store: no such outbox filter");
 	}
 	if ((rc = pa_sqlite_read(store, list_job, &a)) != 0) {
 		pa_store_lti_outbox_rows_free(a.rows, a.count);

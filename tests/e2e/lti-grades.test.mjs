@@ -249,6 +249,18 @@ test('a score the LMS refuses fails with its answer, and goes after an admin ret
   assert.equal(status, '400');
   assert.match(answer, /injected fault/);
   assert.equal(lms.results('3', 'erin').current, null);
+  // Admins see the same over HTTP, with an admin token.
+  const admin = passerelle('admin', 'create', 'grades-e2e', '--data', data).trim();
+  assert.equal((await fetch(`${server.origin}/lti/admin/grades?state=failed`)).status, 401);
+  const res = await fetch(`${server.origin}/lti/admin/grades?state=failed`, { headers: { Authorization: `Bearer ${admin}` } });
+  assert.equal(res.status, 200);
+  const { grades } = await res.json();
+  assert.equal(grades.length, 1);
+  assert.equal(grades[0].id, Number(id));
+  assert.equal(grades[0].user, 'erin');
+  assert.equal(grades[0].last_status, 400);
+  assert.equal(grades[0].score, 1);
+  assert.match(grades[0].last_answer, /injected fault/);
   passerelle('grades', 'retry', id, '--data', data);
   await until('erin at 100', () => lms.results('3', 'erin').current?.scoreGiven === 100);
   assert.equal(passerelle('grades', 'list', '--failed', '--data', data), '');

@@ -120,7 +120,7 @@ static size_t rows_all(pa_store_lti_outbox_row **rows, fixture *f)
 	pa_store_lti_outbox_row *list, tmp;
 	size_t n;
 
-	assert_int_equal(pa_store_lti_outbox_list(&list, &n, f->store, PA_OUTBOX_PENDING, true, 0), 0);
+	assert_int_equal(pa_store_lti_outbox_list(&list, &n, f->store, PA_OUTBOX_ALL, 0), 0);
 	for (size_t i = 0; i < n / 2; i++) {
 		tmp = list[i];
 		list[i] = list[n - 1 - i];
@@ -227,7 +227,7 @@ static void test_outbox__due_in_order_and_superseded(void **state)
 	pa_store_lti_outbox_rows_free(rows, n);
 	assert_int_equal(pa_store_lti_outbox_next(&next, f.store), 0);
 	assert_true(next <= now + 10000);   /* bob's #2, still pending */
-	assert_int_equal(pa_store_lti_outbox_list(&rows, &n, f.store, PA_OUTBOX_SENT, false, 0), 0);
+	assert_int_equal(pa_store_lti_outbox_list(&rows, &n, f.store, PA_OUTBOX_ONLY_SENT, 0), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(rows[0].id, 3);
 	assert_string_equal(rows[0].last_answer, "superseded by #4");
@@ -312,7 +312,7 @@ static pa_store_lti_outbox_row get_row(fixture *f, int64_t id)
 	size_t n;
 
 	memset(&row, 0, sizeof(row));
-	assert_int_equal(pa_store_lti_outbox_list(&rows, &n, f->store, PA_OUTBOX_PENDING, true, 0), 0);
+	assert_int_equal(pa_store_lti_outbox_list(&rows, &n, f->store, PA_OUTBOX_ALL, 0), 0);
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].id == id) {
 			row = rows[i];
