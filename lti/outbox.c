@@ -20,7 +20,6 @@
 struct pa_lti_outbox {
 	pa_lti_outbox_config cfg;
 	pa_ags_client *ags;
-	struct pa_lti_keyring *own_keys;   /* when the server has none loaded */
 	pthread_t thread;
 	bool started;
 	atomic_bool stopping;
@@ -227,19 +226,19 @@ void pa_lti_outbox_free(pa_lti_outbox *o)
 		pthread_join(o->thread, NULL);
 	}
 	pa_ags_client_free(o->ags);
-	pa_lti_keyring_free(o->own_keys);
 	free(o);
 }
 
 /* --- the server's worker (lti/lti.c) --- */
 
-/* Client assertions are signed with the server's keyring, or, when the
- * server has none loaded, with one of the worker's own over the same store. */
+/* Client assertions are signed with the server's keyring (pa_lti_new made it). */
 static int sign_with_keyring(pa_buf *out, void *ctx, const json_t *claims)
 {
 	pa_lti *lti = ctx;
 
-	return pa_lti_keyring_sign(out, lti->keys ? lti->keys : lti->outbox->own_keys, claims);
+	if (!lti->keys)
+		return pa_error_set(PA_EINVALID, "lti: the tool has no key to sign with");
+	return pa_lti_keyring_sign(out, lti->keys, claims);
 }
 
 int pa_lti_grades_start(pa_lti *lti)
@@ -260,15 +259,10 @@ int pa_lti_grades_start(pa_lti *lti)
 		return 0;
 	if ((rc = pa_lti_outbox_new(&lti->outbox, &cfg)) != 0)
 		return rc;
-	if (!lti->keys && (rc = pa_lti_keyring_new(&lti->outbox->own_keys, lti->store,
-						   pa_config_int(lti->cfg, PA_CFG_LTI_KEY_GRACE))) != 0)
-		goto fail;
-	if ((rc = pa_lti_outbox_start(lti->outbox)) != 0)
-		goto fail;
-	return 0;
-fail:
-	pa_lti_outbox_free(lti->outbox);
-	lti->outbox = NULL;
+	if ((rc = pa_lti_outbox_start(lti->outbox)) != 0) {
+		pa_lti_outbox_free(lti->outbox);
+		lti->outbox = NULL;
+	}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
+	{ "/lti/jwks", "GET", pa_lti_http_jwks },
 	/* LTI 1.3: login and launch */
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
