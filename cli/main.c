@@ -13,6 +13,7 @@ static const pa_command commands[] = {
 	{ "preview", "print a link that plays a package without an LMS", pa_cmd_preview, pa_cmd_preview_usage },
 	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
+	{ "consumer", "add, list and remove LTI 1.1 consumers (key and shared secret)", pa_cmd_consumer, pa_cmd_consumer_usage },
 };
 
 static void usage(FILE *out)

@@ -7,6 +7,7 @@
 #define PA_STORE_BACKEND_H
 
 #include "runtime/store.h"
+#include "runtime/store_lti.h"
 
 typedef struct pa_store_ops {
 	const char *name;
@@ -37,6 +38,11 @@ typedef struct pa_store_lti_ops {
 	/* --- tool keys --- */
 	/* --- platforms and deployments (1.3) --- */
 	/* --- consumers (1.1) --- */
+	int (*consumer_add)(int64_t *out, pa_store *store, const char *key, const char *secret, const char *name);
+	int (*consumer_get)(pa_store_consumer *out, pa_store *store, const char *key);
+	int (*consumer_by_id)(pa_store_consumer *out, pa_store *store, int64_t id);
+	int (*consumer_list)(pa_store_consumer **out, size_t *count, pa_store *store);
+	int (*consumer_remove)(pa_store *store, const char *key);
 	/* --- single-use values --- */
 	/* --- links, learners, grade targets --- */
 	/* --- outbox --- */
