@@ -3,12 +3,14 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
+#include "lti/lti11.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
 	/* LTI 1.3: login and launch */
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
+	{ "/lti/11/launch", "POST", pa_lti11_launch },
 	/* instructors */
 	{ NULL, NULL, NULL },
 };
