@@ -24,6 +24,7 @@ typedef struct pa_store_ops {
 	int (*token_revoke)(pa_store *store, const char *name);
 	int (*token_check)(int64_t *out, pa_store *store, const unsigned char *hash);
 	int (*learner_ensure)(int64_t *out, pa_store *store, const char *subject, const char *name);
+	int (*learner_get)(pa_store_learner *out, pa_store *store, int64_t id);
 	int (*attempt_create)(int64_t *out, pa_store *store, int64_t version_id, int64_t learner_id, bool preview);
 	int (*attempt_get)(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
 	int (*attempt_latest)(pa_store_attempt *out, pa_store *store, int64_t learner_id,
@@ -44,9 +45,14 @@ typedef struct pa_store_lti_ops {
 	int (*consumer_list)(pa_store_consumer **out, size_t *count, pa_store *store);
 	int (*consumer_remove)(pa_store *store, const char *key);
 	/* --- single-use values --- */
+	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+	int (*nonce_take)(char **out, pa_store *store, const char *scope, const char *value);
 	/* --- links, learners, grade targets --- */
+	int (*link_upsert)(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+	int (*link_get)(pa_store_lti_link *out, pa_store *store, int64_t id);
+	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 	/* --- outbox --- */
-	int unused_;   /* C wants a member; remove when the first one lands */
 } pa_store_lti_ops;
 
 struct pa_store {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/error.h"
 #include "runtime/store_backend.h"
 
 /* --- tool keys --- */
@@ -53,5 +54,42 @@ int pa_store_consumer_remove(pa_store *store, const char *key)
 }
 
 /* --- single-use values --- */
+
+int pa_store_nonce_put(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires)
+{
+	if (!scope || !*scope || !value || !*value)
+		return pa_error_set(PA_EINVAL, "store: a single-use value needs a scope and a value");
+	return store->lti->nonce_put(store, scope, value, data, expires);
+}
+
+int pa_store_nonce_take(char **out, pa_store *store, const char *scope, const char *value)
+{
+	if (out)
+		*out = NULL;
+	if (!scope || !value)
+		return pa_error_set(PA_EINVAL, "store: a single-use value needs a scope and a value");
+	return store->lti->nonce_take(out, store, scope, value);
+}
+
 /* --- links, learners, grade targets --- */
+
+int pa_store_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in)
+{
+	return store->lti->link_upsert(out, store, in);
+}
+
+int pa_store_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id)
+{
+	return store->lti->link_get(out, store, id);
+}
+
+int pa_store_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref)
+{
+	return store->lti->grade_target_set(store, attempt_id, link_id, user_ref);
+}
+
+int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id)
+{
+	return store->lti->link_attempts(out, count, store, link_id);
+}
 /* --- outbox --- */

@@ -16,7 +16,12 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.consumer_list = pa_sqlite_consumer_list,
 	.consumer_remove = pa_sqlite_consumer_remove,
 	/* --- single-use values --- */
+	.nonce_put = pa_sqlite_nonce_put,
+	.nonce_take = pa_sqlite_nonce_take,
 	/* --- links, learners, grade targets --- */
+	.link_upsert = pa_sqlite_lti_link_upsert,
+	.link_get = pa_sqlite_lti_link_get,
+	.grade_target_set = pa_sqlite_lti_grade_target_set,
+	.link_attempts = pa_sqlite_lti_link_attempts,
 	/* --- outbox --- */
-	.unused_ = 0,
 };

@@ -16,7 +16,13 @@ int pa_sqlite_consumer_by_id(pa_store_consumer *out, pa_store *store, int64_t id
 int pa_sqlite_consumer_list(pa_store_consumer **out, size_t *count, pa_store *store);
 int pa_sqlite_consumer_remove(pa_store *store, const char *key);
 /* --- single-use values (store_sqlite_lti_nonces.c) --- */
+int pa_sqlite_nonce_put(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
+int pa_sqlite_nonce_take(char **out, pa_store *store, const char *scope, const char *value);
 /* --- links, learners, grade targets (store_sqlite_lti_links.c) --- */
+int pa_sqlite_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_store_lti_link *in);
+int pa_sqlite_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
+int pa_sqlite_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
 
 #endif
