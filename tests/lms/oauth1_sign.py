@@ -36,7 +36,7 @@ def verify(req):
     auth = req.get("authorization") or ""
     if not auth.lower().startswith("oauth "):
         return {"ok": False, "error": "no OAuth Authorization header"}
-    header = dict(utils.parse_authorization_header(auth))
+    header = {k: utils.unescape(v) for k, v in utils.parse_authorization_header(auth)}
     key = header.get("oauth_consumer_key")
     secret = req["secrets"].get(key)
     if secret is None:
