@@ -247,7 +247,7 @@ int pa_lti_grades_start(pa_lti *lti)
 		.store = lti->store,
 		.sign = sign_with_keyring,
 		.sign_ctx = lti,
-		.send11 = NULL,
+		.send11 = pa_lti11_outcome_replace,
 		.timeout_s = (long)pa_config_int(lti->cfg, PA_CFG_LTI_HTTP_TIMEOUT),
 		.allow_http = pa_config_bool(lti->cfg, PA_CFG_LTI_ALLOW_HTTP),
 		.backoff_max_s = pa_config_int(lti->cfg, PA_CFG_LTI_GRADE_BACKOFF_MAX),

@@ -4,6 +4,7 @@
  */
 #include "lti/internal.h"
 #include "lti/outbox.h"
+#include "lti/lti11.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
@@ -11,6 +12,7 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: login and launch */
 	/* LTI 1.3: dynamic registration and deep linking */
 	/* LTI 1.1 */
+	{ "/lti/11/launch", "POST", pa_lti11_launch },
 	/* instructors */
 	/* grades (admins) */
 	{ "/lti/admin/grades", "GET", pa_lti_grades_admin },

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binary, sourceDir, testTmp } from './lib/harness.mjs';
 import { startAgs } from '../lms/ags.mjs';
+import { startConsumer } from '../lms/consumer11.mjs';
 
 const shared = process.env.PA_SHARED_DIR || join(sourceDir, '..', 'shared');
 const golf = join(shared, 'content', 'golf', 'RuntimeBasicCalls_SCORM20043rdEdition');
@@ -95,6 +96,29 @@ function learnerOnLink(sub, rl, item) {
   const claims = `${attempt}.${learner}.${Math.floor(Date.now() / 1000) + 3600}`;
   const token = `${claims}.${createHmac('sha256', key).update(claims).digest('hex')}`;
   return { attempt, token, seq: 0, sco: null, sub, item, started: false };
+}
+
+// The same through an LTI 1.1 link: the consumer's key and secret, the
+// outcomes service URL, and lis_result_sourcedid as the learner's name there.
+function learnerOnLink11(consumer, user, rl, sourcedid) {
+  const now = Date.now();
+  const out = sql(
+    `INSERT OR IGNORE INTO lti_consumers (id, consumer_key, secret, created) VALUES ` +
+    `(1, ${q(consumer.key)}, ${q(consumer.secret)}, ${now});\n` +
+    `INSERT OR IGNORE INTO lti_links (lti_version, owner_id, resource_link_id, package_id, outcome_url, created, updated) ` +
+    `VALUES (11, 1, ${q(rl)}, ${pkg}, ${q(consumer.outcomeUrl)}, ${now}, ${now});\n` +
+    `INSERT INTO learners (subject, name, created) VALUES (${q(`lti11 ${consumer.key} ${user}`)}, ${q(user)}, ${now});\n` +
+    `INSERT INTO attempts (version_id, learner_id, created, updated) VALUES ` +
+    `((SELECT id FROM package_versions WHERE package_id = ${pkg} ORDER BY version DESC LIMIT 1), ` +
+    `(SELECT id FROM learners WHERE subject = ${q(`lti11 ${consumer.key} ${user}`)}), ${now}, ${now});\n` +
+    `INSERT INTO lti_grade_targets (attempt_id, link_id, user_ref, created) VALUES ((SELECT max(id) FROM attempts), ` +
+    `(SELECT id FROM lti_links WHERE lti_version = 11 AND resource_link_id = ${q(rl)}), ${q(sourcedid)}, ${now});\n` +
+    `SELECT a.id, a.learner_id FROM attempts a WHERE a.id = (SELECT max(id) FROM attempts)`);
+  const [attempt, learner] = out.split('\t').map(Number);
+  const key = readFileSync(join(data, 'session.key'));
+  const claims = `${attempt}.${learner}.${Math.floor(Date.now() / 1000) + 3600}`;
+  const token = `${claims}.${createHmac('sha256', key).update(claims).digest('hex')}`;
+  return { attempt, token, seq: 0, sco: null, started: false };
 }
 
 async function api(l, method, path, body) {
@@ -286,4 +310,32 @@ test('the server killed between a commit and its delivery: the score arrives aft
   const f = checkHistory(frank);
   assert.deepEqual(f.history.map((s) => s.scoreGiven), [75, 80]);
   assert.deepEqual(lms.rejected, []);
+});
+
+test('LTI 1.1: the score reaches the outcomes service, after it was down, and a refusal is kept', async () => {
+  const consumer = await startConsumer({ key: 'moodle-11', secret: 's3cret' });
+  try {
+    const gina = learnerOnLink11(consumer, 'gina', 'rl-11', 'sourcedid-gina');
+    consumer.mode = 'down';
+    // No score yet: Basic Outcomes has nothing to carry.
+    await commit(gina, [['cmi.completion_status', 'incomplete']]);
+    await commit(gina, [['cmi.score.scaled', '0.35']]);
+    await until('a try while down', () => consumer.requests > 0);
+    consumer.mode = 'ok';
+    await until('gina at 0.35', () => consumer.scores.find((s) => s.sourcedid === 'sourcedid-gina'));
+    assert.deepEqual(consumer.scores.map((s) => [s.sourcedid, s.score]), [['sourcedid-gina', 0.35]]);
+    assert.deepEqual(consumer.refused, []);
+
+    // The consumer answers imsx_codeMajor failure: kept with its description.
+    consumer.mode = 'fail';
+    await commit(gina, [['cmi.score.scaled', '0.6'], ['cmi.completion_status', 'completed']]);
+    const line = await until('the failure', () => passerelle('grades', 'list', '--failed', '--data', data) || null);
+    assert.match(line, /sourcedid-gina.*is not known/);
+    consumer.mode = 'ok';
+    passerelle('grades', 'retry', '--all-failed', '--data', data);
+    await until('gina at 0.6', () => consumer.scores.find((s) => s.score === 0.6));
+    assert.deepEqual(consumer.refused, []);
+  } finally {
+    await consumer.close();
+  }
 });
