@@ -111,7 +111,8 @@ test('a learner launches from the LMS in a real browser, and the SCO plays and s
 });
 
 test('login by GET and by POST: a redirect to the platform with a fresh state and nonce, and a cookie for third-party iframes', async () => {
-  const full = lms.prepare(tool, {});
+  // a hint as platforms make them: opaque, with characters that need encoding
+  const full = lms.prepare(tool, { messageHint: `{"cmid":7,"t":"a+b c/=&é"}.${Date.now()}` });
   const params = new URLSearchParams(Object.entries(lms.loginParams(full)).filter(([, v]) => v !== undefined));
   const seen = new Set();
   for (const method of ['GET', 'POST']) {
