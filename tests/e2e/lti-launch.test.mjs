@@ -373,3 +373,11 @@ test('rejected: an error answered by the platform, a GET, a body too large', asy
   assert.equal(res.status, 413);
   await logLine(offset, /lti: launch refused: form: /);
 });
+
+test('the server stops cleanly after all that (and, under sanitizers, with nothing reported)', async () => {
+  const exited = new Promise((ok) => server.on('exit', (code, signal) => ok({ code, signal })));
+  server.kill('SIGTERM');
+  const { code } = await exited;
+  assert.equal(code, 0, server.log().slice(-2000));
+  assert.doesNotMatch(server.log(), /Sanitizer|runtime error:/);
+});
