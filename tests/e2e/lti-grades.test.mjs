@@ -1,8 +1,9 @@
-// Grade passback end to end: `passerelle serve` with a learner's attempt
-// bound to an LTI 1.3 link (the link, the platform and the grade target
-// written to the store as a launch leaves them), commits sent through the
-// player's API as a SCO makes them, and the test LMS (tests/lms/ags.mjs:
-// jose checks our client assertion against /lti/jwks) receiving the scores.
+// Grade passback end to end: `passerelle serve`, a learner's attempt bound
+// to an LTI link (by a real LTI 1.3 launch from the test platform, or, to
+// set up many learners and links quickly, with the rows a launch leaves
+// written to the store), commits sent through the player's API as a SCO
+// makes them, and the test LMS (tests/lms/ags.mjs: jose checks our client
+// assertion against /lti/jwks) receiving the scores.
 // Faults: the score endpoint refusing connections, then 500 and 429, then
 // back; a 400 that fails a score until an admin retries it; the server
 // SIGKILLed between a commit and its delivery.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { binary, sourceDir, testTmp } from './lib/harness.mjs';
 import { startAgs } from '../lms/ags.mjs';
 import { startConsumer } from '../lms/consumer11.mjs';
+import { startPlatform } from '../lms/platform.mjs';
 
 const shared = process.env.PA_SHARED_DIR || join(sourceDir, '..', 'shared');
 const golf = join(shared, 'content', 'golf', 'RuntimeBasicCalls_SCORM20043rdEdition');
@@ -337,5 +339,32 @@ test('LTI 1.1: the score reaches the outcomes service, after it was down, and a 
     assert.deepEqual(consumer.refused, []);
   } finally {
     await consumer.close();
+  }
+});
+
+test('a learner launched from the platform: the score reaches the line item of the launch', async () => {
+  const platform = await startPlatform({ clientId: 'client-launch', deploymentId: 'dep-1' });
+  const ags = await startAgs({ clientId: 'client-launch', jwksUrl: () => `${server.origin}/lti/jwks` });
+  try {
+    platform.register({ binary, data, extra: ['--token-url', ags.tokenUrl] });
+    const r = await platform.launch(server.origin, {
+      sub: 'learner-42', resourceLink: { id: 'link-graded', title: 'Module 1' }, custom: { package: String(pkg) },
+      ags: { scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/score'], lineitem: ags.lineitem(42) },
+    });
+    assert.equal(r.response.status, 303, r.text);
+    const loc = new URL(r.response.headers.get('location'), server.origin);
+    const m = /^\/play\/(\d+)$/.exec(loc.pathname);
+    assert.ok(m, loc.href);
+    const learner = { attempt: Number(m[1]), token: loc.searchParams.get('token'), seq: 0, sco: null, started: false };
+    await commit(learner, [['cmi.completion_status', 'completed'], ['cmi.success_status', 'passed'], ['cmi.score.scaled', '0.95']]);
+    await until('learner-42 at 95', () => ags.results('42', 'learner-42').current?.scoreGiven === 95);
+    const s = ags.results('42', 'learner-42').current;
+    assert.equal(s.activityProgress, 'Completed');
+    assert.equal(s.gradingProgress, 'FullyGraded');
+    assert.deepEqual(ags.tokenRefusals, []);
+    assert.deepEqual(ags.rejected, []);
+  } finally {
+    await ags.close();
+    await platform.close();
   }
 });
