@@ -105,7 +105,9 @@ static int deliver(long *status, long *retry_after_s, pa_buf *answer, pa_lti_out
 	}
 }
 
-static void handle(pa_lti_outbox *o, const pa_store_lti_outbox_row *row, int64_t now)
+/* Try row; true when its platform did not answer (or answered 5xx, 429) and the row waits
+ * until *next_try: the other rows of that platform can wait as long without a try. */
+static bool handle(int64_t *next_try, pa_lti_outbox *o, const pa_store_lti_outbox_row *row, int64_t now)
 {
 	pa_buf answer = PA_BUF_INIT;
 	pa_store_lti_outbox_result res;
@@ -145,13 +147,19 @@ static void handle(pa_lti_outbox *o, const pa_store_lti_outbox_row *row, int64_t
 	if (pa_store_lti_outbox_record(o->cfg.store, row->id, &res) != 0)
 		pa_warn("lti: score #%lld: the outcome is not recorded: %s", (long long)row->id, pa_error_last());
 	pa_buf_dispose(&answer);
+	*next_try = res.next_try;
+	return res.state == PA_OUTBOX_PENDING;
 }
 
 /* look_first: ask a reader whether anything is due before taking the writer. */
 static int run(size_t *handled, pa_lti_outbox *o, int64_t now, bool look_first)
 {
 	pa_store_lti_outbox_row *rows = NULL;
-	size_t n = 0, i;
+	struct {
+		int lti_version;
+		int64_t owner_id, until;
+	} down[BATCH];
+	size_t n = 0, i, ndown = 0;
 	int64_t next;
 	int rc;
 
@@ -166,8 +174,26 @@ static int run(size_t *handled, pa_lti_outbox *o, int64_t now, bool look_first)
 	}
 	if ((rc = pa_store_lti_outbox_due(&rows, &n, o->cfg.store, now, BATCH)) != 0)
 		return rc;
-	for (i = 0; i < n && !atomic_load(&o->stopping); i++)
-		handle(o, &rows[i], now);
+	for (i = 0; i < n && !atomic_load(&o->stopping); i++) {
+		const pa_store_lti_outbox_row *row = &rows[i];
+		size_t k;
+
+		/* A platform that did not answer one score is not asked again in this batch:
+		 * its other scores wait as long (a down LMS must not hold the others up). */
+		for (k = 0; k < ndown; k++)
+			if (down[k].lti_version == row->lti_version && down[k].owner_id == row->owner_id)
+				break;
+		if (k < ndown) {
+			if (pa_store_lti_outbox_defer(o->cfg.store, row->id, down[k].until) != 0)
+				pa_warn("lti: score #%lld: %s", (long long)row->id, pa_error_last());
+			continue;
+		}
+		if (handle(&down[ndown].until, o, row, now)) {
+			down[ndown].lti_version = row->lti_version;
+			down[ndown].owner_id = row->owner_id;
+			ndown++;
+		}
+	}
 	if (handled)
 		*handled = i;
 	pa_store_lti_outbox_rows_free(rows, n);

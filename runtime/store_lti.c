@@ -223,6 +223,11 @@ int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_o
 	return store->lti->outbox_record(store, id, r);
 }
 
+int pa_store_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try)
+{
+	return store->lti->outbox_defer(store, id, next_try);
+}
+
 int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			     size_t max)
 {

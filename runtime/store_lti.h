@@ -244,6 +244,10 @@ typedef struct pa_store_lti_outbox_result {
 /* Record a try of row id (tries + 1). PA_ENOTFOUND when it is not pending any more. */
 int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
 
+/* Put pending row id off until next_try (or later) without counting a try:
+ * its platform is not answering another score. */
+int pa_store_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try);
+
 /* Which rows a list shows. */
 typedef enum pa_outbox_filter {
 	PA_OUTBOX_UNDELIVERED,     /* pending and failed */

@@ -26,6 +26,7 @@ enum {
 	S_RETRY_STALE,
 	S_RETRY,
 	S_FAILED_ID,
+	S_DEFER,
 	S_END
 };
 _Static_assert(S_END <= PA_SQLITE_SLOTS_LTI_OUTBOX + 32, "the outbox has 32 statement slots");
@@ -101,6 +102,8 @@ static const char sql_retry[] =
 	"UPDATE lti_outbox SET state = 'pending', tries = 0, next_try = ?2, created = ?2 "
 	"WHERE state = 'failed' AND (?1 = 0 OR id = ?1)";
 static const char sql_failed_id[] = "SELECT state FROM lti_outbox WHERE id = ?1";
+static const char sql_defer[] =
+	"UPDATE lti_outbox SET next_try = max(next_try, ?2) WHERE id = ?1 AND state = 'pending'";
 
 static const char *const state_names[] = {
 	[PA_OUTBOX_PENDING] = "pending",
@@ -458,6 +461,32 @@ int pa_sqlite_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_
 	if ((unsigned)r->state >= PA_ARRAY_SIZE(state_names))
 		return pa_error_set(PA_EINVAL, "store: no such outbox state");
 	return pa_sqlite_write(store, record_job, &a);
+}
+
+typedef struct defer_args {
+	int64_t id, next_try;
+} defer_args;
+
+static int defer_job(pa_sqlite_conn *c, void *arg)
+{
+	const defer_args *a = arg;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = pa_sqlite_stmt(&st, c, S_DEFER, sql_defer)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_int64(st, 2, a->next_try);
+	rc = pa_sqlite_step_done(c, st, "put a score off");
+	pa_sqlite_stmt_done(st);
+	return rc;
+}
+
+int pa_sqlite_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try)
+{
+	defer_args a = { id, next_try };
+
+	return pa_sqlite_write(store, defer_job, &a);
 }
 
 /* --- the admins' calls --- */

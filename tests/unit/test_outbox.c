@@ -407,6 +407,56 @@ static void test_outbox__retry_give_up_and_admin_retry(void **state)
 	teardown(&f);
 }
 
+static void test_outbox__a_platform_down_is_asked_once_per_batch(void **state)
+{
+	fixture f;
+	sender s = { 0, PA_EIO, 0, 0, "" };
+	pa_lti_outbox *o;
+	pa_store_lti_outbox_row row;
+	int64_t bob, carol, now;
+	size_t handled;
+
+	(void)state;
+	the_sender = &s;
+	setup(&f, "outbox-down", "https://lms.example/li/7", "https://lms.example/token");
+	o = new_outbox(&f, 600);
+	bob = new_attempt(&f, "lti11 key bob");
+	carol = new_attempt(&f, "lti11 key carol");
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, f.attempt_id, f.link11, "sid-a"), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, bob, f.link11, "sid-b"), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, carol, f.link11, "sid-c"), 0);
+	commit(&f, f.attempt_id, "completed", "passed", true, 0.5);   /* #1 */
+	commit(&f, bob, "completed", "passed", true, 0.6);            /* #2 */
+	commit(&f, carol, "completed", "passed", true, 0.7);          /* #3 */
+	now = pa_store_now_ms();
+	/* The consumer does not answer: asked once, the other two wait as long, untried. */
+	assert_int_equal(pa_lti_outbox_run_once(&handled, o, now), 0);
+	assert_int_equal(s.calls, 1);
+	row = get_row(&f, 1);
+	assert_int_equal(row.tries, 1);
+	assert_true(row.next_try >= now + 1000);
+	{
+		int64_t until = row.next_try;
+
+		pa_store_lti_outbox_row_dispose(&row);
+		row = get_row(&f, 3);
+		assert_int_equal(row.state, PA_OUTBOX_PENDING);
+		assert_int_equal(row.tries, 0);
+		assert_int_equal(row.next_try, until);
+		pa_store_lti_outbox_row_dispose(&row);
+	}
+	assert_int_equal(pa_lti_outbox_run_once(&handled, o, now), 0);
+	assert_int_equal(s.calls, 1);
+	/* Back: all three go. */
+	s.rc = 0;
+	s.status = 200;
+	assert_int_equal(pa_lti_outbox_run_once(&handled, o, now + 1500), 0);
+	assert_int_equal(handled, 3);
+	assert_int_equal(s.calls, 4);
+	pa_lti_outbox_free(o);
+	teardown(&f);
+}
+
 /* --- the worker thread, to an AGS platform on loopback --- */
 
 typedef struct lms {
@@ -497,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_outbox__due_in_order_and_superseded),
 		cmocka_unit_test(test_outbox__backoff),
 		cmocka_unit_test(test_outbox__retry_give_up_and_admin_retry),
+		cmocka_unit_test(test_outbox__a_platform_down_is_asked_once_per_batch),
 		cmocka_unit_test(test_outbox__worker_delivers_to_ags),
 	};
 
