@@ -105,61 +105,56 @@ static int deliver(long *status, long *retry_after_s, pa_buf *answer, pa_lti_out
 	}
 }
 
-/* Try row; true when its platform did not answer (or answered 5xx, 429) and the row waits
- * until *next_try: the other rows of that platform can wait as long without a try. */
-static bool handle(int64_t *next_try, pa_lti_outbox *o, const pa_store_lti_outbox_row *row, int64_t now)
+/* Try row: *res what came of it, its answer kept in answer. */
+static void handle(pa_store_lti_outbox_result *res, pa_buf *answer, pa_lti_outbox *o,
+		   const pa_store_lti_outbox_row *row, int64_t now)
 {
-	pa_buf answer = PA_BUF_INIT;
-	pa_store_lti_outbox_result res;
 	long retry_after_s;
 	int rc;
 
-	pa_buf_init(&answer, 2048);
-	rc = deliver(&res.status, &retry_after_s, &answer, o, row);
-	res.now = pa_store_now_ms();
-	res.next_try = row->next_try;
+	rc = deliver(&res->status, &retry_after_s, answer, o, row);
+	res->id = row->id;
+	res->tried = true;
+	res->now = pa_store_now_ms();
+	res->next_try = row->next_try;
 	if (rc == 0) {
-		res.state = PA_OUTBOX_SENT;
+		res->state = PA_OUTBOX_SENT;
 		pa_info("lti: score #%lld delivered (link %lld, learner %s, try %lld): %s", (long long)row->id,
-			(long long)row->link_id, row->user_ref, (long long)row->tries + 1, pa_buf_cstr(&answer));
+			(long long)row->link_id, row->user_ref, (long long)row->tries + 1, pa_buf_cstr(answer));
 	} else if (rc == PA_EIO && now - row->created < o->cfg.give_up_s * 1000) {
-		res.state = PA_OUTBOX_PENDING;
-		res.next_try = res.now + pa_lti_outbox_backoff_ms(row->tries + 1, retry_after_s, o->cfg.backoff_max_s);
+		res->state = PA_OUTBOX_PENDING;
+		res->next_try = res->now + pa_lti_outbox_backoff_ms(row->tries + 1, retry_after_s, o->cfg.backoff_max_s);
 		pa_warn("lti: score #%lld not delivered (link %lld, learner %s, try %lld), next try in %lld s: %s",
 			(long long)row->id, (long long)row->link_id, row->user_ref, (long long)row->tries + 1,
-			(long long)((res.next_try - res.now + 999) / 1000), pa_buf_cstr(&answer));
+			(long long)((res->next_try - res->now + 999) / 1000), pa_buf_cstr(answer));
 	} else {
-		res.state = PA_OUTBOX_FAILED;
+		res->state = PA_OUTBOX_FAILED;
 		if (rc == PA_EIO) {
-			pa_buf answer2 = PA_BUF_INIT;
+			pa_buf why = PA_BUF_INIT;
 
-			pa_buf_init(&answer2, 2200);
-			pa_buf_printf(&answer2, "gave up after %lld tries: %s", (long long)row->tries + 1,
-				      pa_buf_cstr(&answer));
-			pa_buf_dispose(&answer);
-			answer = answer2;
+			pa_buf_init(&why, answer->max + 64);
+			pa_buf_printf(&why, "gave up after %lld tries: %s", (long long)row->tries + 1, pa_buf_cstr(answer));
+			pa_buf_dispose(answer);
+			*answer = why;
 		}
 		pa_err("lti: score #%lld failed (link %lld, learner %s, try %lld): %s (passerelle grades retry %lld)",
 		       (long long)row->id, (long long)row->link_id, row->user_ref, (long long)row->tries + 1,
-		       pa_buf_cstr(&answer), (long long)row->id);
+		       pa_buf_cstr(answer), (long long)row->id);
 	}
-	res.answer = pa_buf_cstr(&answer);
-	if (pa_store_lti_outbox_record(o->cfg.store, row->id, &res) != 0)
-		pa_warn("lti: score #%lld: the outcome is not recorded: %s", (long long)row->id, pa_error_last());
-	pa_buf_dispose(&answer);
-	*next_try = res.next_try;
-	return res.state == PA_OUTBOX_PENDING;
+	res->answer = NULL;   /* set by the caller once every answer is final */
 }
 
 /* look_first: ask a reader whether anything is due before taking the writer. */
 static int run(size_t *handled, pa_lti_outbox *o, int64_t now, bool look_first)
 {
 	pa_store_lti_outbox_row *rows = NULL;
+	pa_store_lti_outbox_result res[BATCH];
+	pa_buf answers[BATCH];
 	struct {
 		int lti_version;
 		int64_t owner_id, until;
 	} down[BATCH];
-	size_t n = 0, i, ndown = 0;
+	size_t n = 0, i, nres = 0, ndown = 0;
 	int64_t next;
 	int rc;
 
@@ -176,24 +171,39 @@ static int run(size_t *handled, pa_lti_outbox *o, int64_t now, bool look_first)
 		return rc;
 	for (i = 0; i < n && !atomic_load(&o->stopping); i++) {
 		const pa_store_lti_outbox_row *row = &rows[i];
+		pa_store_lti_outbox_result *r = &res[nres];
 		size_t k;
 
+		pa_buf_init(&answers[nres], 2048);
+		nres++;
 		/* A platform that did not answer one score is not asked again in this batch:
 		 * its other scores wait as long (a down LMS must not hold the others up). */
 		for (k = 0; k < ndown; k++)
 			if (down[k].lti_version == row->lti_version && down[k].owner_id == row->owner_id)
 				break;
 		if (k < ndown) {
-			if (pa_store_lti_outbox_defer(o->cfg.store, row->id, down[k].until) != 0)
-				pa_warn("lti: score #%lld: %s", (long long)row->id, pa_error_last());
+			memset(r, 0, sizeof(*r));
+			r->id = row->id;
+			r->state = PA_OUTBOX_PENDING;
+			r->next_try = down[k].until;
 			continue;
 		}
-		if (handle(&down[ndown].until, o, row, now)) {
+		handle(r, &answers[nres - 1], o, row, now);
+		if (r->state == PA_OUTBOX_PENDING) {
 			down[ndown].lti_version = row->lti_version;
 			down[ndown].owner_id = row->owner_id;
+			down[ndown].until = r->next_try;
 			ndown++;
 		}
 	}
+	/* One transaction for the batch. Killed before it, the scores delivered are sent
+	 * again with the same timestamps: the platform sees the same scores again. */
+	for (size_t k = 0; k < nres; k++)
+		res[k].answer = res[k].tried ? pa_buf_cstr(&answers[k]) : NULL;
+	if ((rc = pa_store_lti_outbox_record(NULL, o->cfg.store, res, nres)) != 0)
+		pa_warn("lti: grade delivery: the outcomes of %zu score(s) are not recorded: %s", nres, pa_error_last());
+	for (size_t k = 0; k < nres; k++)
+		pa_buf_dispose(&answers[k]);
 	if (handled)
 		*handled = i;
 	pa_store_lti_outbox_rows_free(rows, n);

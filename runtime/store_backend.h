@@ -65,8 +65,7 @@ typedef struct pa_store_lti_ops {
 	/* --- outbox --- */
 	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
 	int (*outbox_next)(int64_t *out, pa_store *store);
-	int (*outbox_record)(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
-	int (*outbox_defer)(pa_store *store, int64_t id, int64_t next_try);
+	int (*outbox_record)(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n);
 	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			   size_t max);
 	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);

@@ -218,14 +218,9 @@ int pa_store_lti_outbox_next(int64_t *out, pa_store *store)
 	return store->lti->outbox_next(out, store);
 }
 
-int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r)
+int pa_store_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n)
 {
-	return store->lti->outbox_record(store, id, r);
-}
-
-int pa_store_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try)
-{
-	return store->lti->outbox_defer(store, id, next_try);
+	return store->lti->outbox_record(recorded, store, r, n);
 }
 
 int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,

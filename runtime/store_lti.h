@@ -232,8 +232,11 @@ int pa_store_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_sto
 /* The earliest next_try of a pending row (ms), or PA_ENOTFOUND when none is pending. */
 int pa_store_lti_outbox_next(int64_t *out, pa_store *store);
 
-/* What a delivery try came to. */
+/* What a delivery try of row id came to. */
 typedef struct pa_store_lti_outbox_result {
+	int64_t id;
+	bool tried;                /* false: not tried (its platform is not answering another
+				    * score), only put off until next_try (or later) */
 	pa_outbox_state state;     /* SENT, FAILED, or PENDING (try again at next_try) */
 	long status;               /* HTTP status; 0 when no answer came */
 	const char *answer;        /* may be NULL */
@@ -241,12 +244,12 @@ typedef struct pa_store_lti_outbox_result {
 	int64_t now;
 } pa_store_lti_outbox_result;
 
-/* Record a try of row id (tries + 1). PA_ENOTFOUND when it is not pending any more. */
-int pa_store_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
-
-/* Put pending row id off until next_try (or later) without counting a try:
- * its platform is not answering another score. */
-int pa_store_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try);
+/*
+ * Record the tries of a batch (tries + 1 for each tried row), in one
+ * transaction. A row that is not pending any more (an admin's doing) is
+ * left alone: *recorded (may be NULL) counts the others.
+ */
+int pa_store_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n);
 
 /* Which rows a list shows. */
 typedef enum pa_outbox_filter {

@@ -37,7 +37,6 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.outbox_due = pa_sqlite_lti_outbox_due,
 	.outbox_next = pa_sqlite_lti_outbox_next,
 	.outbox_record = pa_sqlite_lti_outbox_record,
-	.outbox_defer = pa_sqlite_lti_outbox_defer,
 	.outbox_list = pa_sqlite_lti_outbox_list,
 	.outbox_retry = pa_sqlite_lti_outbox_retry,
 };

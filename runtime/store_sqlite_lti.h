@@ -36,8 +36,7 @@ int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, 
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
 int pa_sqlite_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
 int pa_sqlite_lti_outbox_next(int64_t *out, pa_store *store);
-int pa_sqlite_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r);
-int pa_sqlite_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try);
+int pa_sqlite_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n);
 int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			      size_t max);
 int pa_sqlite_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);

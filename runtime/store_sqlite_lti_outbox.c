@@ -427,66 +427,62 @@ int pa_sqlite_lti_outbox_next(int64_t *out, pa_store *store)
 }
 
 typedef struct record_args {
-	int64_t id;
 	const pa_store_lti_outbox_result *r;
+	size_t n, recorded;
 } record_args;
 
 static int record_job(pa_sqlite_conn *c, void *arg)
 {
-	const record_args *a = arg;
+	record_args *a = arg;
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc = 0;
 
-	if ((rc = pa_sqlite_stmt(&st, c, S_RECORD, sql_record)) != 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, a->id);
-	pa_sqlite_bind_text(st, 2, state_names[a->r->state]);
-	sqlite3_bind_int64(st, 3, a->r->next_try);
-	if (a->r->status)
-		sqlite3_bind_int64(st, 4, a->r->status);
-	else
-		sqlite3_bind_null(st, 4);
-	pa_sqlite_bind_text(st, 5, a->r->answer);
-	sqlite3_bind_int64(st, 6, a->r->now);
-	if ((rc = pa_sqlite_step_done(c, st, "record a delivery")) == 0 && sqlite3_changes(pa_sqlite_db(c)) == 0)
-		rc = pa_error_set(PA_ENOTFOUND, "store: score #%lld is not pending", (long long)a->id);
+	a->recorded = 0;
+	for (size_t i = 0; i < a->n && rc == 0; i++) {
+		const pa_store_lti_outbox_result *r = &a->r[i];
+
+		if (r->tried) {
+			if ((rc = pa_sqlite_stmt(&st, c, S_RECORD, sql_record)) != 0)
+				break;
+			sqlite3_bind_int64(st, 1, r->id);
+			pa_sqlite_bind_text(st, 2, state_names[r->state]);
+			sqlite3_bind_int64(st, 3, r->next_try);
+			if (r->status)
+				sqlite3_bind_int64(st, 4, r->status);
+			else
+				sqlite3_bind_null(st, 4);
+			pa_sqlite_bind_text(st, 5, r->answer);
+			sqlite3_bind_int64(st, 6, r->now);
+		} else {
+			if ((rc = pa_sqlite_stmt(&st, c, S_DEFER, sql_defer)) != 0)
+				break;
+			sqlite3_bind_int64(st, 1, r->id);
+			sqlite3_bind_int64(st, 2, r->next_try);
+		}
+		if ((rc = pa_sqlite_step_done(c, st, "record a delivery")) == 0 && sqlite3_changes(pa_sqlite_db(c)) > 0)
+			a->recorded++;
+		pa_sqlite_stmt_done(st);
+		st = NULL;
+	}
 	pa_sqlite_stmt_done(st);
 	return rc;
 }
 
-int pa_sqlite_lti_outbox_record(pa_store *store, int64_t id, const pa_store_lti_outbox_result *r)
+int pa_sqlite_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n)
 {
-	record_args a = { id, r };
-
-	if ((unsigned)r->state >= PA_ARRAY_SIZE(state_names))
-		return pa_error_set(PA_EINVAL, "store: no such outbox state");
-	return pa_sqlite_write(store, record_job, &a);
-}
-
-typedef struct defer_args {
-	int64_t id, next_try;
-} defer_args;
-
-static int defer_job(pa_sqlite_conn *c, void *arg)
-{
-	const defer_args *a = arg;
-	sqlite3_stmt *st = NULL;
+	record_args a = { r, n, 0 };
 	int rc;
 
-	if ((rc = pa_sqlite_stmt(&st, c, S_DEFER, sql_defer)) != 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, a->id);
-	sqlite3_bind_int64(st, 2, a->next_try);
-	rc = pa_sqlite_step_done(c, st, "put a score off");
-	pa_sqlite_stmt_done(st);
+	if (recorded)
+		*recorded = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)r[i].state >= PA_ARRAY_SIZE(state_names))
+			return pa_error_set(PA_EINVAL, "store: no such outbox state");
+	if (!n)
+		return 0;
+	if ((rc = pa_sqlite_write(store, record_job, &a)) == 0 && recorded)
+		*recorded = a.recorded;
 	return rc;
-}
-
-int pa_sqlite_lti_outbox_defer(pa_store *store, int64_t id, int64_t next_try)
-{
-	defer_args a = { id, next_try };
-
-	return pa_sqlite_write(store, defer_job, &a);
 }
 
 /* --- the admins' calls --- */

@@ -195,7 +195,8 @@ static void test_outbox__due_in_order_and_superseded(void **state)
 {
 	fixture f;
 	pa_store_lti_outbox_row *rows;
-	pa_store_lti_outbox_result res = { PA_OUTBOX_PENDING, 503, "down", 0, 0 };
+	pa_store_lti_outbox_result res = { 1, true, PA_OUTBOX_PENDING, 503, "down", 0, 0 };
+	size_t recorded;
 	int64_t bob, now = pa_store_now_ms(), next;
 	size_t n;
 
@@ -216,8 +217,11 @@ static void test_outbox__due_in_order_and_superseded(void **state)
 	/* Alice's fails for a while; her next commits queue behind it. */
 	res.next_try = now + 60000;
 	res.now = now;
-	assert_int_equal(pa_store_lti_outbox_record(f.store, 1, &res), 0);
-	assert_int_equal(pa_store_lti_outbox_record(f.store, 99, &res), PA_ENOTFOUND);
+	assert_int_equal(pa_store_lti_outbox_record(&recorded, f.store, &res, 1), 0);
+	assert_int_equal(recorded, 1);
+	res.id = 99;
+	assert_int_equal(pa_store_lti_outbox_record(&recorded, f.store, &res, 1), 0);
+	assert_int_equal(recorded, 0);
 	commit(&f, f.attempt_id, "completed", "passed", true, 0.7);   /* #3 alice */
 	commit(&f, f.attempt_id, NULL, NULL, true, 0.75);             /* #4 alice */
 	assert_int_equal(pa_store_lti_outbox_due(&rows, &n, f.store, now + 10000, 16), 0);
@@ -245,8 +249,11 @@ static void test_outbox__due_in_order_and_superseded(void **state)
 	res.state = PA_OUTBOX_SENT;
 	res.status = 200;
 	res.answer = NULL;
-	assert_int_equal(pa_store_lti_outbox_record(f.store, 4, &res), 0);
-	assert_int_equal(pa_store_lti_outbox_record(f.store, 4, &res), PA_ENOTFOUND);
+	res.id = 4;
+	assert_int_equal(pa_store_lti_outbox_record(&recorded, f.store, &res, 1), 0);
+	assert_int_equal(recorded, 1);
+	assert_int_equal(pa_store_lti_outbox_record(&recorded, f.store, &res, 1), 0);
+	assert_int_equal(recorded, 0);   /* not pending any more: left alone */
 	assert_int_equal(pa_store_lti_outbox_due(&rows, &n, f.store, now + 60000, 16), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, 2);
