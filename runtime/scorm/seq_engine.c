@@ -12,16 +12,6 @@
 #include "runtime/scorm/seq_impl.h"
 
 typedef enum { TRI_FALSE, TRI_TRUE, TRI_UNKNOWN } tri;
-typedef enum { DIR_NONE, DIR_FORWARD, DIR_BACKWARD } direction;
-
-typedef enum term_req {
-	TR_NONE, TR_EXIT, TR_EXIT_ALL, TR_SUSPEND_ALL, TR_ABANDON, TR_ABANDON_ALL, TR_EXIT_PARENT
-} term_req;
-
-typedef enum seq_req {
-	SR_NONE, SR_START, SR_RESUME_ALL, SR_CONTINUE, SR_PREVIOUS, SR_CHOICE, SR_JUMP,
-	SR_EXIT, SR_RETRY
-} seq_req;
 
 /* Outcome of a sequencing request process. */
 typedef struct seq_out {
@@ -1735,6 +1725,38 @@ int pa_seq_request_valid(const pa_seq *seq, pa_seq_nav nav, const char *target)
 	if (rc)
 		return rc;
 	return r.exception == NULL;
+}
+
+/* --- one process at a time (seq_impl.h) ---------------------------------------- */
+
+const char *pa_seq__navigation_request(pa_seq *seq, pa_seq_nav nav, const char *target)
+{
+	return navigation_request(seq, nav, target).exception;
+}
+
+const char *pa_seq__termination_request(pa_seq *seq, term_req req)
+{
+	return termination_request(seq, req).exception;
+}
+
+const char *pa_seq__sequencing_request(pa_seq *seq, seq_req req, int target)
+{
+	return sequencing_request(seq, req, target).exception;
+}
+
+const char *pa_seq__choice_activity_traversal(pa_seq *seq, int activity, direction dir)
+{
+	return choice_activity_traversal(seq, activity, dir);
+}
+
+const char *pa_seq__delivery_request(pa_seq *seq, int activity)
+{
+	return delivery_request(seq, activity);
+}
+
+const char *pa_seq__content_delivery_environment(pa_seq *seq, int activity)
+{
+	return content_delivery_environment(seq, activity);
 }
 
 /* --- run-time data -------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "common/diag.h"
 #include "common/fs.h"
 #include "runtime/scorm/seq.h"
+#include "runtime/scorm/seq_impl.h"
 #include "runtime/seqtree.h"
 
 
@@ -637,6 +638,120 @@ static void test_sequencing__cli_errors(void **state)
 	free(dir);
 }
 
+
+/* --- codes no navigation request reaches --------------------------------------- */
+
+/*
+ * The Navigation Request Process (NB.2.1) checks what the sequencing,
+ * termination and delivery processes check again, and the engine never
+ * issues some requests itself: these codes are reached by calling the
+ * process directly, each beside the code the navigation request gets in
+ * the same state (docs/sequencing.md, "Coverage").
+ */
+static const char process_tree[] =
+	"pa-seqtree 1\n"
+	"activity org - flow=1\n"
+	"activity a org\n"
+	"activity b org\n"
+	"activity m org choice=0 flow=1\n"
+	"activity m1 m\n";
+
+static void expect_code(const char *got, const char *want)
+{
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("expected %s, got %s", want, got ? got : "no exception");
+}
+
+static void test_sequencing__processes_before_the_session(void **state)
+{
+	pa_seq *s;
+	pa_seq_result r;
+	char err[PA_SEQ_ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, process_tree, strlen(process_tree), 0, err), 0);
+	/* Sequencing requests with no current activity (SB.2.7-1, ...): the
+	 * navigation request is refused first (NB.2.1-1, NB.2.1-2). */
+	expect_code(pa_seq__sequencing_request(s, SR_CONTINUE, -1), "SB.2.7-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CONTINUE, NULL), "NB.2.1-1");
+	expect_code(pa_seq__sequencing_request(s, SR_PREVIOUS, -1), "SB.2.8-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_PREVIOUS, NULL), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_JUMP, 1), "SB.2.13-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_JUMP, "a"), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_EXIT, -1), "SB.2.11-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT, NULL), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_RESUME_ALL, -1), "SB.2.6-2");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_RESUME_ALL, NULL), "NB.2.1-3");
+	/* Retry comes only from post condition rules, after a termination. */
+	expect_code(pa_seq__sequencing_request(s, SR_RETRY, -1), "SB.2.10-1");
+	/* Choice with no target (NB.2.1-11 when the identifier names nothing). */
+	expect_code(pa_seq__sequencing_request(s, SR_CHOICE, -1), "SB.2.9-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CHOICE, "nowhere"), "NB.2.1-11");
+	/* Choice of a child of a cluster with choice="false" (NB.2.1-10). */
+	expect_code(pa_seq__sequencing_request(s, SR_CHOICE, pa_seq__find(s, "m1")), "SB.2.9-4");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CHOICE, "m1"), "NB.2.1-10");
+	/* No sequencing request: the book's "undefined" request. */
+	expect_code(pa_seq__sequencing_request(s, SR_NONE, -1), "SB.2.12-1");
+	/* Termination with no current activity (every navigation request
+	 * that terminates needs one: NB.2.1-2). */
+	expect_code(pa_seq__termination_request(s, TR_EXIT_ALL), "TB.2.3-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT_ALL, NULL), "NB.2.1-2");
+	/* _none_ is no navigation request (adl.nav.request's "nothing"). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_NONE, NULL, &r), 0);
+	expect_code(r.exception, "NB.2.1-13");
+	/* Nothing changed: the session starts as usual. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	pa_seq_free(s);
+}
+
+static void test_sequencing__processes_during_the_session(void **state)
+{
+	pa_seq *s;
+	pa_seq_result r;
+	char err[PA_SEQ_ERR_SIZE];
+	int a, b;
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, process_tree, strlen(process_tree), 0, err), 0);
+	a = pa_seq__find(s, "a");
+	b = pa_seq__find(s, "b");
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	/* The session has begun (NB.2.1-1 for start and resume all). */
+	expect_code(pa_seq__sequencing_request(s, SR_START, -1), "SB.2.5-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_START, NULL), "NB.2.1-1");
+	expect_code(pa_seq__sequencing_request(s, SR_RESUME_ALL, -1), "SB.2.6-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_RESUME_ALL, NULL), "NB.2.1-1");
+	/* The current activity is still active: a navigation request ends
+	 * its attempt (termination) before retry or exit run. */
+	expect_code(pa_seq__sequencing_request(s, SR_RETRY, -1), "SB.2.10-2");
+	expect_code(pa_seq__sequencing_request(s, SR_EXIT, -1), "SB.2.11-2");
+	/* Delivery while the current activity is active (OP.1 terminates
+	 * first). */
+	assert_null(pa_seq__delivery_request(s, b));
+	expect_code(pa_seq__content_delivery_environment(s, b), "DB.2-1");
+	/* Termination requests the book leaves undefined: none, and exit
+	 * parent, which only a post condition rule asks for inside TB.2.3. */
+	expect_code(pa_seq__termination_request(s, TR_NONE), "TB.2.3-7");
+	expect_code(pa_seq__termination_request(s, TR_EXIT_PARENT), "TB.2.3-7");
+	/* Choice Activity Traversal backward from the root: choice moves
+	 * backward only between siblings (SB.2.9 case 2), never from the root. */
+	expect_code(pa_seq__choice_activity_traversal(s, 0, DIR_BACKWARD), "SB.2.4-3");
+	assert_null(pa_seq__choice_activity_traversal(s, b, DIR_BACKWARD));
+	/* Exit or abandon of an attempt already ended (NB.2.1-12). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_ABANDON, NULL, &r), 0);
+	assert_null(r.exception);
+	assert_int_equal(s->current, a);
+	expect_code(pa_seq__termination_request(s, TR_EXIT), "TB.2.3-2");
+	expect_code(pa_seq__termination_request(s, TR_ABANDON), "TB.2.3-2");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT, NULL), "NB.2.1-12");
+	/* The current activity is no longer active: delivery goes on. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	pa_seq_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +777,8 @@ int main(void)
 		cmocka_unit_test(test_sequencing__seeded_selection),
 		cmocka_unit_test(test_sequencing__data_model_queries),
 		cmocka_unit_test(test_sequencing__cli_errors),
+		cmocka_unit_test(test_sequencing__processes_before_the_session),
+		cmocka_unit_test(test_sequencing__processes_during_the_session),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
