@@ -50,7 +50,7 @@ function read(e, p) {
 
 test('the wasm engine replays the navigation scripts like the native one', async () => {
   const e = await instantiate(build());
-  for (const name of ['flow', 'choice', 'choiceonly', 'edge', 'selection-seed2']) {
+  for (const name of ['flow', 'choice', 'choiceonly', 'edge', 'selection-seed2', 'postflow']) {
     const script = readFileSync(join(source, 'tests', 'sequencing', `${name}.seq`), 'utf8');
     const pkg = /^# package: (.*)$/m.exec(script)[1];
     const seed = Number((/^# seed: (.*)$/m.exec(script) || [0, '0'])[1]);

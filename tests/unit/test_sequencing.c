@@ -131,12 +131,15 @@ SCRIPT(limits, "limits")
 SCRIPT(suspend, "suspend")
 SCRIPT(edge, "edge")
 SCRIPT(golf_remediation, "golf-remediation")
+SCRIPT(postflow, "postflow")
+SCRIPT(retryall, "retryall")
 
 /* Every script in the folder has a test above (a new one is not forgotten). */
 static void test_sequencing__every_script_listed(void **state)
 {
 	static const char *const listed[] = { "flow", "choice", "choiceonly", "rules", "rollup", "selection",
-		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation" };
+		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation", "postflow",
+		"retryall" };
 	pa_buf d = PA_BUF_INIT;
 	DIR *dir;
 	struct dirent *e;
@@ -767,6 +770,8 @@ int main(void)
 		cmocka_unit_test(test_sequencing__script_suspend),
 		cmocka_unit_test(test_sequencing__script_edge),
 		cmocka_unit_test(test_sequencing__script_golf_remediation),
+		cmocka_unit_test(test_sequencing__script_postflow),
+		cmocka_unit_test(test_sequencing__script_retryall),
 		cmocka_unit_test(test_sequencing__every_script_listed),
 		cmocka_unit_test(test_sequencing__tree_malformed),
 		cmocka_unit_test(test_sequencing__tree_bounds),
