@@ -13,6 +13,7 @@
 #include "common/strset.h"
 #include "common/util.h"
 #include "packager/xsd.h"
+#include "runtime/scorm/internal.h"
 #include "runtime/scorm/seq.h"
 #include "runtime/seqtree.h"
 
@@ -152,6 +153,23 @@ static void put_count(ctx *c, pa_buf *b, const xmlNode *n, const char *name, con
 	xmlFree(v);
 }
 
+/* xs:duration attribute (limitConditions), written in seconds. */
+static void put_duration(ctx *c, pa_buf *b, const xmlNode *n, const char *name)
+{
+	char *v = attr(n, NULL, name);
+	uint64_t cs;
+
+	if (!v)
+		return;
+	if (!pa_scorm_interval(v, &cs))
+		error_at(c, n, "%s: '%s' is not a duration (P[nY][nM][nD][T[nH][nM][n[.n]S]])", name, v);
+	else if (cs > (uint64_t)1e14)
+		error_at(c, n, "%s: '%s' is longer than the engine counts", name, v);
+	else
+		pa_buf_printf(b, " %s=%llu.%02llu", name, (unsigned long long)(cs / 100), (unsigned long long)(cs % 100));
+	xmlFree(v);
+}
+
 /* Token attribute restricted to a vocabulary. */
 static void put_vocab(ctx *c, pa_buf *b, const xmlNode *n, const char *name, const char *key,
 		      const char *const *words)
@@ -265,8 +283,14 @@ static void activity_attrs(ctx *c, pa_buf *b, const effective *e)
 		char *v;
 
 		put_count(c, b, n, "attemptLimit", "attemptLimit");
-		if ((v = attr(n, NULL, "attemptAbsoluteDurationLimit"))) {
-			warn_at(c, n, "attemptAbsoluteDurationLimit '%s' is not enforced%s", v, "");
+		put_duration(c, b, n, "attemptAbsoluteDurationLimit");
+		put_duration(c, b, n, "attemptExperiencedDurationLimit");
+		put_duration(c, b, n, "activityAbsoluteDurationLimit");
+		put_duration(c, b, n, "activityExperiencedDurationLimit");
+		/* Limit Conditions Check Process steps 8 and 9, optional: the
+		 * engine has no clock of its own (docs/sequencing.md). */
+		if ((v = attr(n, NULL, "beginTimeLimit")) || (v = attr(n, NULL, "endTimeLimit"))) {
+			warn_at(c, n, "begin and end time limits ('%s') are not enforced%s", v, "");
 			xmlFree(v);
 		}
 	}

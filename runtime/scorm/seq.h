@@ -134,6 +134,8 @@ typedef struct pa_seq_status {
 	 * cmi.completion_threshold, cmi.objectives._count at launch). */
 	int scaled_passing_score_set; double scaled_passing_score;
 	int completion_threshold_set; double completion_threshold;
+	/* cmi.max_time_allowed: attemptAbsoluteDurationLimit, seconds */
+	int max_time_allowed_set; double max_time_allowed;
 	size_t objective_count;   /* objectives with an identifier */
 } pa_seq_status;
 

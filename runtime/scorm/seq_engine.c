@@ -240,6 +240,32 @@ static tri tri_of(bool b)
 	return b ? TRI_TRUE : TRI_FALSE;
 }
 
+/*
+ * The duration limits of Limit Conditions Check Process [UP.1] steps 4 to
+ * 7, optional in the 4th Edition and enforced here: the activity's
+ * durations, as the tracking model holds them, have reached a limit whose
+ * control is true. The attempt limits count only once the attempt's
+ * progress is known (Attempt Progress Status), as the book writes; the
+ * Time Limit Exceeded rule condition asks only whether the time is spent
+ * (any_progress), so that a rule sees an attempt still under way.
+ */
+static bool duration_limit_reached(const seq_activity *a, bool any_progress)
+{
+	bool attempt = any_progress || a->attempt_progress_status;
+
+	if (!a->activity_progress_status)
+		return false;
+	if (a->limit_activity_abs >= 0 && a->activity_abs >= a->limit_activity_abs)
+		return true;
+	if (a->limit_activity_exp >= 0 && a->activity_exp >= a->limit_activity_exp)
+		return true;
+	if (attempt && a->limit_attempt_abs >= 0 && a->attempt_abs >= a->limit_attempt_abs)
+		return true;
+	if (attempt && a->limit_attempt_exp >= 0 && a->attempt_exp >= a->limit_attempt_exp)
+		return true;
+	return false;
+}
+
 static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 {
 	const seq_activity *a = A(i);
@@ -285,8 +311,11 @@ static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 			   a->attempt_count >= a->attempt_limit);
 		break;
 	case COND_TIME_LIMIT_EXCEEDED:
+		r = tri_of(duration_limit_reached(a, true));
+		break;
 	case COND_OUTSIDE_AVAILABLE_TIME_RANGE:
-		/* No duration or time-range limits are tracked: never true. */
+		/* Begin and end time limits are not read (docs/sequencing.md):
+		 * every activity is always inside its time range. */
 		r = TRI_FALSE;
 		break;
 	case COND_ALWAYS:
@@ -372,8 +401,9 @@ static bool limit_conditions_check(const pa_seq *seq, int i)
 		return false;
 	if (a->attempt_limit > 0 && a->activity_progress_status && a->attempt_count >= a->attempt_limit)
 		return true;
-	/* Duration and time-range limits are not tracked (docs/sequencing.md). */
-	return false;
+	/* Steps 4 to 7: activity and attempt durations. Steps 8 and 9 (begin
+	 * and end time limits) are not read (docs/sequencing.md). */
+	return duration_limit_reached(a, false);
 }
 
 /* Check Activity Process [UP.5] */
@@ -1932,6 +1962,10 @@ int pa_seq_status_at(const pa_seq *seq, size_t i, pa_seq_status *out)
 	if (a->completed_by_measure) {
 		out->completion_threshold_set = 1;
 		out->completion_threshold = a->min_progress_measure;
+	}
+	if (a->limit_attempt_abs >= 0) {
+		out->max_time_allowed_set = 1;
+		out->max_time_allowed = a->limit_attempt_abs;
 	}
 	for (size_t k = 0; k < a->nobj; k++)
 		out->objective_count += a->objectives[k].id[0] != '\0';

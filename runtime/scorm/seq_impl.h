@@ -116,6 +116,8 @@ typedef struct seq_activity {
 	bool choice, choice_exit, flow, forward_only;
 	bool use_obj_info, use_prog_info;
 	unsigned attempt_limit;   /* 0: no limit */
+	/* Limit Condition ... Duration Limit (SM.3), seconds; < 0: its control is false */
+	double limit_attempt_abs, limit_attempt_exp, limit_activity_abs, limit_activity_exp;
 	seq_rule *rules;          /* pre, exit, post */
 	size_t nrule;
 	seq_rule *rollups;

@@ -133,13 +133,14 @@ SCRIPT(edge, "edge")
 SCRIPT(golf_remediation, "golf-remediation")
 SCRIPT(postflow, "postflow")
 SCRIPT(retryall, "retryall")
+SCRIPT(durations, "durations")
 
 /* Every script in the folder has a test above (a new one is not forgotten). */
 static void test_sequencing__every_script_listed(void **state)
 {
 	static const char *const listed[] = { "flow", "choice", "choiceonly", "rules", "rollup", "selection",
 		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation", "postflow",
-		"retryall" };
+		"retryall", "durations" };
 	pa_buf d = PA_BUF_INIT;
 	DIR *dir;
 	struct dirent *e;
@@ -192,6 +193,8 @@ static void test_sequencing__tree_malformed(void **state)
 	expect_tree_error("pa-seqtree 1\nactivity r - objectiveMeasureWeight=1.5\n", "out of range [0, 1]");
 	expect_tree_error("pa-seqtree 1\nactivity r - flow=maybe\n", "flow must be 0 or 1");
 	expect_tree_error("pa-seqtree 1\nactivity r - colour=blue\n", "unknown activity attribute 'colour'");
+	expect_tree_error("pa-seqtree 1\nactivity r - attemptAbsoluteDurationLimit=-1\n", "out of range");
+	expect_tree_error("pa-seqtree 1\nactivity r - attemptExperiencedDurationLimit=soon\n", "is not a number");
 	expect_tree_error("pa-seqtree 1\nactivity r - selectionTiming=sometimes\n", "not never, once or onEachNewAttempt");
 	expect_tree_error("pa-seqtree 1\nactivity r -\nrule r pre exitAll all always\n", "not a precondition action");
 	expect_tree_error("pa-seqtree 1\nactivity r -\nrule r pre skip all sunny\n", "unknown condition 'sunny'");
@@ -323,6 +326,15 @@ static void test_sequencing__manifest_malformed(void **state)
 			"<imsss:rollupConditions><imsss:rollupCondition condition=\"satisfied\"/></imsss:rollupConditions><imsss:rollupAction action=\"satisfied\"/>"
 			"</imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>", "", "minimumCount: 'x'", false);
 	expect_manifest("<item identifier=\"a\"/><item identifier=\"a\"/>", "", "identifier 'a' is used by another item", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"soon\"/></imsss:sequencing></item>", "",
+			"attemptAbsoluteDurationLimit: 'soon' is not a duration", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions activityExperiencedDurationLimit=\"-PT1H\"/></imsss:sequencing></item>", "",
+			"activityExperiencedDurationLimit: '-PT1H' is not a duration", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"P999999999Y\"/></imsss:sequencing></item>", "",
+			"longer than the engine counts", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"PT1H30M0.5S\" "
+			"activityAbsoluteDurationLimit=\"P1D\"/></imsss:sequencing></item>",
+			"", "attemptAbsoluteDurationLimit=5400.50 activityAbsoluteDurationLimit=86400.00", true);
 	expect_manifest("<item identifier=\"a\"><adlcp:completionThreshold xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\">0.75</adlcp:completionThreshold></item>",
 			"", "completedByMeasure=1 minProgressMeasure=0.75", true);
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:objectives><imsss:primaryObjective satisfiedByMeasure=\"true\">"
@@ -755,6 +767,68 @@ static void test_sequencing__processes_during_the_session(void **state)
 	pa_seq_free(s);
 }
 
+/*
+ * Limit Conditions Check Process [UP.1] step 6: an attempt over its
+ * absolute duration limit counts once its progress is known (Attempt
+ * Progress Status), and the limit reaches the SCO as cmi.max_time_allowed.
+ */
+static void test_sequencing__duration_limit(void **state)
+{
+	static const char tree[] =
+		"pa-seqtree 1\n"
+		"activity org - flow=1\n"
+		"activity a org attemptAbsoluteDurationLimit=600 completionSetByContent=1\n"
+		"activity b org\n";
+	pa_seq *s;
+	pa_seq_result r;
+	pa_seq_report rep;
+	pa_seq_status st;
+	char err[PA_SEQ_ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, tree, strlen(tree), 0, err), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.max_time_allowed_set);
+	assert_true(st.max_time_allowed == 600);
+	assert_int_equal(pa_seq_status_at(s, 2, &st), 0);
+	assert_false(st.max_time_allowed_set);
+
+	/* 20 minutes of wall clock, 5 of them reported by the SCO, and no
+	 * completion status: the attempt's progress is unknown, the limit
+	 * does not count yet. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	memset(&rep, 0, sizeof(rep));
+	rep.session_time_set = 1;
+	rep.session_time = 300;
+	rep.elapsed_set = 1;
+	rep.elapsed = 1200;
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.attempt_absolute_duration == 1200);
+	assert_true(st.attempt_experienced_duration == 300);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	assert_int_equal(pa_seq_request_valid(s, PA_SEQ_NAV_CHOICE, "a"), 1);
+
+	/* A second attempt, completed this time, 10 minutes long. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "a", &r), 0);
+	assert_string_equal(r.delivered, "a");
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.attempt_absolute_duration == 0);
+	memset(&rep, 0, sizeof(rep));
+	rep.completion_status = "completed";
+	rep.session_time_set = 1;
+	rep.session_time = 600;
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	assert_int_equal(pa_seq_request_valid(s, PA_SEQ_NAV_CHOICE, "a"), 0);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "a", &r), 0);
+	expect_code(r.exception, "DB.1.1-3");
+	pa_seq_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_sequencing__script_golf_remediation),
 		cmocka_unit_test(test_sequencing__script_postflow),
 		cmocka_unit_test(test_sequencing__script_retryall),
+		cmocka_unit_test(test_sequencing__script_durations),
 		cmocka_unit_test(test_sequencing__every_script_listed),
 		cmocka_unit_test(test_sequencing__tree_malformed),
 		cmocka_unit_test(test_sequencing__tree_bounds),
@@ -784,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_sequencing__cli_errors),
 		cmocka_unit_test(test_sequencing__processes_before_the_session),
 		cmocka_unit_test(test_sequencing__processes_during_the_session),
+		cmocka_unit_test(test_sequencing__duration_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
