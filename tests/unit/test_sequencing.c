@@ -764,6 +764,12 @@ static void test_sequencing__processes_during_the_session(void **state)
 	/* The current activity is no longer active: delivery goes on. */
 	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
 	assert_string_equal(r.delivered, "b");
+	/* Past the last activity the flow ends the session with SB.2.1-1,
+	 * which OP.1 reports as the session's end (the script's `end`). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "m1");
+	assert_null(pa_seq__termination_request(s, TR_EXIT));
+	expect_code(pa_seq__sequencing_request(s, SR_CONTINUE, -1), "SB.2.1-1");
 	pa_seq_free(s);
 }
 
