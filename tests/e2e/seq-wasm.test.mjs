@@ -55,7 +55,7 @@ function read(e, p) {
   return new TextDecoder().decode(mem.subarray(p, end));
 }
 
-test('the wasm engine replays the navigation scripts like the native one', async () => {
+test('the wasm engine replays the scripts like the native one', async () => {
   const e = await instantiate(build());
   for (const name of ['flow', 'choice', 'choiceonly', 'edge', 'selection-seed2', 'postflow', 'retryall',
     'limits', 'durations']) {

@@ -26,6 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rep.completion_status = "completed";
 	rep.scaled_set = 1;
 	rep.scaled = 0.5;
+	rep.session_time_set = 1;
+	rep.session_time = 600;   /* ten minutes, a quarter hour of wall clock: */
+	rep.elapsed_set = 1;      /* the duration limits come into play */
+	rep.elapsed = 900;
 	for (int nav = 0; nav <= PA_SEQ_NAV_NONE; nav++) {
 		size_t n = pa_seq_count(seq) < 16 ? pa_seq_count(seq) : 16;
 
