@@ -36,6 +36,8 @@ void pa_cmd_sequence_usage(FILE *out)
 	      "                      and adl.nav.request, if set, is processed\n"
 	      "  elapse DURATION     wall-clock time passes for the SCO being delivered (its\n"
 	      "                      absolute duration; ISO 8601, PT30M)\n"
+	      "  clock DATETIME      the host's current time, for begin and end time limits\n"
+	      "                      (2026-03-01T09:00:00Z; until set, not checked)\n"
 	      "  valid REQUEST [ID]  adl.nav.request_valid: true or false\n"
 	      "  relaunch            save the tracking state, close, reload it (a new session)\n"
 	      "Prints one line per step, 'STEP -> RESULT' (the activity delivered, an exception\n"
@@ -334,6 +336,8 @@ static int relaunch(pa_seq **seq, const pa_buf *tree, uint64_t seed, char *err)
 static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const char *script_path, char *text)
 {
 	runtime rt;
+	double now = 0;     /* the `clock` step's time, kept across relaunch */
+	bool clock_set = false;
 	unsigned lineno = 0;
 	char *line = text;
 	int status = PA_EXIT_OK;
@@ -430,6 +434,16 @@ static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const ch
 			rt.r.elapsed += d;
 			rt.dirty = true;
 			printf("elapse %s -> ok\n", arg);
+		} else if (strcmp(word, "clock") == 0) {
+			if (!arg || pa_seqtree_parse_datetime(&now, arg) != 0) {
+				fprintf(stderr, "%s:%u: clock needs a date and time (2026-03-01T09:00:00Z)\n",
+					script_path, lineno);
+				status = PA_EXIT_PROBLEMS;
+				break;
+			}
+			clock_set = true;
+			pa_seq_set_clock(*seqp, now);
+			printf("clock %s -> ok\n", arg);
 		} else if (strcmp(word, "relaunch") == 0) {
 			char err[PA_SEQ_ERR_SIZE];
 
@@ -439,6 +453,8 @@ static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const ch
 				status = PA_EXIT_PROBLEMS;
 				break;
 			}
+			if (clock_set)
+				pa_seq_set_clock(*seqp, now);
 			puts("relaunch -> ok");
 		} else if ((nav = pa_seq_nav_parse(word)) >= 0 && nav != PA_SEQ_NAV_NONE) {
 			char label[PA_SEQ_MAX_ID + 32];

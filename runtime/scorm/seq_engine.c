@@ -266,6 +266,17 @@ static bool duration_limit_reached(const seq_activity *a, bool any_progress)
 	return false;
 }
 
+/* Begin and end time limits: UP.1 steps 8 and 9, optional in the 4th
+ * Edition, checked when the host gave the current time. */
+static bool outside_time_range(const pa_seq *seq, const seq_activity *a)
+{
+	if (!seq->clock_set)
+		return false;
+	if (a->begin_limit_set && seq->now < a->begin_limit)
+		return true;
+	return a->end_limit_set && seq->now > a->end_limit;
+}
+
 static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 {
 	const seq_activity *a = A(i);
@@ -314,9 +325,7 @@ static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 		r = tri_of(duration_limit_reached(a, true));
 		break;
 	case COND_OUTSIDE_AVAILABLE_TIME_RANGE:
-		/* Begin and end time limits are not read (docs/sequencing.md):
-		 * every activity is always inside its time range. */
-		r = TRI_FALSE;
+		r = tri_of(outside_time_range(seq, a));
 		break;
 	case COND_ALWAYS:
 		r = TRI_TRUE;
@@ -401,9 +410,9 @@ static bool limit_conditions_check(const pa_seq *seq, int i)
 		return false;
 	if (a->attempt_limit > 0 && a->activity_progress_status && a->attempt_count >= a->attempt_limit)
 		return true;
-	/* Steps 4 to 7: activity and attempt durations. Steps 8 and 9 (begin
-	 * and end time limits) are not read (docs/sequencing.md). */
-	return duration_limit_reached(a, false);
+	/* Steps 4 to 7: activity and attempt durations; 8 and 9: begin and
+	 * end time limits. */
+	return duration_limit_reached(a, false) || outside_time_range(seq, a);
 }
 
 /* Check Activity Process [UP.5] */
@@ -1907,6 +1916,15 @@ int pa_seq_report_runtime(pa_seq *seq, const pa_seq_report *r)
 }
 
 /* --- queries ------------------------------------------------------------------- */
+
+int pa_seq_set_clock(pa_seq *seq, double unix_seconds)
+{
+	if (!seq || !isfinite(unix_seconds))
+		return PA_SEQ_EINVAL;
+	seq->clock_set = true;
+	seq->now = unix_seconds;
+	return 0;
+}
 
 const char *pa_seq_current(const pa_seq *seq)
 {

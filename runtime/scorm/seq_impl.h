@@ -118,6 +118,9 @@ typedef struct seq_activity {
 	unsigned attempt_limit;   /* 0: no limit */
 	/* Limit Condition ... Duration Limit (SM.3), seconds; < 0: its control is false */
 	double limit_attempt_abs, limit_attempt_exp, limit_activity_abs, limit_activity_exp;
+	/* Limit Condition Begin / End Time Limit (SM.3), Unix seconds */
+	bool begin_limit_set, end_limit_set;
+	double begin_limit, end_limit;
 	seq_rule *rules;          /* pre, exit, post */
 	size_t nrule;
 	seq_rule *rollups;
@@ -154,6 +157,8 @@ struct pa_seq {
 	bool globals_to_system;
 	int current, suspended_activity;  /* -1: not defined */
 	uint64_t rng;
+	bool clock_set;           /* the host's current time, for the time limits */
+	double now;               /* Unix seconds */
 	/* scratch for results: identifiers stay valid until the next call */
 	char exception[24];
 };

@@ -378,6 +378,15 @@ static int set_activity_key(parser *p, seq_activity *a, const char *k, const cha
 	else if (strcmp(k, "attemptExperiencedDurationLimit") == 0) rc = parse_num(p, &a->limit_attempt_exp, k, v, 0, 1e12);
 	else if (strcmp(k, "activityAbsoluteDurationLimit") == 0) rc = parse_num(p, &a->limit_activity_abs, k, v, 0, 1e12);
 	else if (strcmp(k, "activityExperiencedDurationLimit") == 0) rc = parse_num(p, &a->limit_activity_exp, k, v, 0, 1e12);
+	/* Time limits in Unix seconds, years 1 to 9999. */
+	else if (strcmp(k, "beginTimeLimit") == 0) {
+		if (!(rc = parse_num(p, &a->begin_limit, k, v, -62135596800.0, 253402300799.0)))
+			a->begin_limit_set = true;
+	}
+	else if (strcmp(k, "endTimeLimit") == 0) {
+		if (!(rc = parse_num(p, &a->end_limit, k, v, -62135596800.0, 253402300799.0)))
+			a->end_limit_set = true;
+	}
 	else if (strcmp(k, "selectionTiming") == 0) rc = parse_timing(p, &a->sel_timing, k, v);
 	else if (strcmp(k, "randomizationTiming") == 0) rc = parse_timing(p, &a->rand_timing, k, v);
 	else if (strcmp(k, "selectCount") == 0) {

@@ -1,6 +1,7 @@
 // The sequencing engine compiled to wasm32-wasi (clang, wasi-libc) gives,
 // step for step, the results of the native `passerelle sequence` on the
-// scripts of tests/sequencing (navigation, the SCO's status and times, relaunch).
+// scripts of tests/sequencing (navigation, the SCO's status and times, the
+// clock, relaunch).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -58,7 +59,7 @@ function read(e, p) {
 test('the wasm engine replays the scripts like the native one', async () => {
   const e = await instantiate(build());
   for (const name of ['flow', 'choice', 'choiceonly', 'edge', 'selection-seed2', 'postflow', 'retryall',
-    'limits', 'durations']) {
+    'limits', 'durations', 'timerange']) {
     const script = readFileSync(join(source, 'tests', 'sequencing', `${name}.seq`), 'utf8');
     const pkg = /^# package: (.*)$/m.exec(script)[1];
     const seed = Number((/^# seed: (.*)$/m.exec(script) || [0, '0'])[1]);
@@ -93,6 +94,13 @@ test('the wasm engine replays the scripts like the native one', async () => {
         else if (arg === 'cmi.score.scaled') pending.scaled = Number(value);
         else if (arg === 'cmi.exit') pending.exit = value;
         else assert.fail(`${name}: the wasm test does not set ${arg}`);
+        got.push(`${line} -> ok`);
+        continue;
+      }
+      if (word === 'clock') {
+        const ms = Date.parse(arg);
+        assert.ok(Number.isFinite(ms), `${name}: '${arg}' is not a date`);
+        assert.equal(e.clock(ms / 1000), 0);
         got.push(`${line} -> ok`);
         continue;
       }

@@ -134,13 +134,14 @@ SCRIPT(golf_remediation, "golf-remediation")
 SCRIPT(postflow, "postflow")
 SCRIPT(retryall, "retryall")
 SCRIPT(durations, "durations")
+SCRIPT(timerange, "timerange")
 
 /* Every script in the folder has a test above (a new one is not forgotten). */
 static void test_sequencing__every_script_listed(void **state)
 {
 	static const char *const listed[] = { "flow", "choice", "choiceonly", "rules", "rollup", "selection",
 		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation", "postflow",
-		"retryall", "durations" };
+		"retryall", "durations", "timerange" };
 	pa_buf d = PA_BUF_INIT;
 	DIR *dir;
 	struct dirent *e;
@@ -335,6 +336,13 @@ static void test_sequencing__manifest_malformed(void **state)
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"PT1H30M0.5S\" "
 			"activityAbsoluteDurationLimit=\"P1D\"/></imsss:sequencing></item>",
 			"", "attemptAbsoluteDurationLimit=5400.50 activityAbsoluteDurationLimit=86400.00", true);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions beginTimeLimit=\"2026-02-30T10:00:00Z\"/></imsss:sequencing></item>", "",
+			"beginTimeLimit: '2026-02-30T10:00:00Z' is not a date and time", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions endTimeLimit=\"tomorrow\"/></imsss:sequencing></item>", "",
+			"endTimeLimit: 'tomorrow' is not a date and time", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions beginTimeLimit=\"1970-01-01T01:00:00+01:00\" "
+			"endTimeLimit=\"2000-02-29T00:00:00.5\"/></imsss:sequencing></item>",
+			"", "beginTimeLimit=0.000 endTimeLimit=951782400.500", true);
 	expect_manifest("<item identifier=\"a\"><adlcp:completionThreshold xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\">0.75</adlcp:completionThreshold></item>",
 			"", "completedByMeasure=1 minProgressMeasure=0.75", true);
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:objectives><imsss:primaryObjective satisfiedByMeasure=\"true\">"
@@ -773,6 +781,33 @@ static void test_sequencing__processes_during_the_session(void **state)
 	pa_seq_free(s);
 }
 
+/* xs:dateTime, strictly: the time limits' format. */
+static void test_sequencing__datetime(void **state)
+{
+	static const char *const bad[] = { "", "2026-03-01", "2026-03-01T09:00", "2026-3-01T09:00:00Z",
+		"2026-03-01T24:00:00Z", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+		"0000-01-01T00:00:00Z", "2026-03-01T09:00:00.Z", "2026-03-01T09:00:00+1:00", "2026-03-01T09:00:00+15:00",
+		"2026-03-01T09:00:00Zjunk", " 2026-03-01T09:00:00Z" };
+	double t;
+
+	(void)state;
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "1970-01-01T00:00:00Z"), 0);
+	assert_true(t == 0);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "2026-03-01T10:00:00+01:00"), 0);
+	assert_true(t == 1772355600);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "1969-12-31T23:59:59.25-00:00"), 0);
+	assert_true(t == -0.75);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "2000-02-29T12:00:00"), 0);
+	assert_true(t == 951825600);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "0001-01-01T00:00:00Z"), 0);
+	assert_true(t == -62135596800.0);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "9999-12-31T23:59:59Z"), 0);
+	assert_true(t == 253402300799.0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pa_seqtree_parse_datetime(&t, bad[i]) == 0)
+			fail_msg("'%s' parsed", bad[i]);
+}
+
 /*
  * Limit Conditions Check Process [UP.1] step 6: an attempt over its
  * absolute duration limit counts once its progress is known (Attempt
@@ -853,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_sequencing__script_postflow),
 		cmocka_unit_test(test_sequencing__script_retryall),
 		cmocka_unit_test(test_sequencing__script_durations),
+		cmocka_unit_test(test_sequencing__script_timerange),
 		cmocka_unit_test(test_sequencing__every_script_listed),
 		cmocka_unit_test(test_sequencing__tree_malformed),
 		cmocka_unit_test(test_sequencing__tree_bounds),
@@ -866,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_sequencing__processes_before_the_session),
 		cmocka_unit_test(test_sequencing__processes_during_the_session),
 		cmocka_unit_test(test_sequencing__duration_limit),
+		cmocka_unit_test(test_sequencing__datetime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
