@@ -70,8 +70,6 @@ static char *attr(const xmlNode *n, const char *ns, const char *name)
 
 #define error_at(c, n, ...) \
 	pa_diag_add((c)->diag, PA_DIAG_ERROR, (c)->file, pa_xsd_node_line(n), pa_xsd_node_col(n), __VA_ARGS__)
-#define warn_at(c, n, ...) \
-	pa_diag_add((c)->diag, PA_DIAG_WARNING, (c)->file, pa_xsd_node_line(n), pa_xsd_node_col(n), __VA_ARGS__)
 
 static void put_enc(pa_buf *b, const char *s)
 {
