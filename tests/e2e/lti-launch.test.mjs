@@ -20,10 +20,10 @@ const data = join(tmp, 'data');
 
 let server, tool, lms, browser, pkg;
 
-function serve() {
+function serve(extra = []) {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=2',
-      '--set', 'lti_allow_http=true', '--set', `schema_dir=${join(shared, 'schemas')}`],
+      '--set', 'lti_allow_http=true', '--set', `schema_dir=${join(shared, 'schemas')}`, ...extra],
     { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.on('data', (d) => {
@@ -144,6 +144,24 @@ test('login by GET and by POST: a redirect to the platform with a fresh state an
   }
   // kept server-side, single use, with an expiry
   assert.equal(Number(sql(`SELECT count(*) FROM lti_nonces WHERE scope = 'state' AND expires > ${Date.now()}`)) >= 2, true);
+});
+
+test('behind a reverse proxy under a path: the redirect URI and the cookie\'s path follow public_base_url', async () => {
+  const base = 'https://tool.example.org/passerelle';
+  const proxied = await serve(['--set', `public_base_url=${base}`]);
+  try {
+    const full = lms.prepare(base, {});
+    const params = new URLSearchParams(Object.entries(lms.loginParams(full)).filter(([, v]) => v !== undefined));
+    const res = await fetch(`${proxied.origin}/lti/login?${params}`, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(new URL(res.headers.get('location')).searchParams.get('redirect_uri'), `${base}/lti/launch`);
+    assert.ok(res.headers.get('set-cookie').split('; ').includes('Path=/passerelle/lti/'), res.headers.get('set-cookie'));
+    // a target outside the base is not ours
+    params.set('target_link_uri', 'https://tool.example.org/other/lti/launch');
+    assert.equal((await fetch(`${proxied.origin}/lti/login?${params}`, { redirect: 'manual' })).status, 400);
+  } finally {
+    proxied.kill('SIGTERM');
+  }
 });
 
 test('login refusals: an unknown platform, a target that is not ours, missing parameters', async () => {
@@ -370,6 +388,14 @@ test('rejected: an error answered by the platform, a GET, a body too large', asy
   offset = server.log().length;
   res = await fetch(`${tool}/lti/launch`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `state=abc&id_token=${'a'.repeat(70000)}` });
+  assert.equal(res.status, 413);
+  await logLine(offset, /lti: launch refused: form: /);
+  // chunked (no length said): capped as it comes
+  offset = server.log().length;
+  const big = new TextEncoder().encode(`state=abc&id_token=${'a'.repeat(70000)}`);
+  res = await fetch(`${tool}/lti/launch`, { method: 'POST', duplex: 'half',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new ReadableStream({ start(c) { c.enqueue(big.slice(0, 30000)); c.enqueue(big.slice(30000)); c.close(); } }) });
   assert.equal(res.status, 413);
   await logLine(offset, /lti: launch refused: form: /);
 });
