@@ -271,6 +271,26 @@ test('platform storage: another browser\'s binding is refused; a platform that n
   assert.equal(silent.attempts, 1);
 });
 
+// Moodle shows the tool in an iframe of its own page: the player, and the SCO inside it, must load there.
+test('inside the LMS\'s iframe the player opens and the SCO\'s content loads', {
+  todo: "content_security_policy's frame-ancestors 'self' refuses the content when an LMS page frames the player",
+}, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const full = lms.prepare(tool, { sub: 'framed-learner', custom: { package: pkg } });
+  await page.route(`${lms.issuer}/framed`, (route) => route.fulfill({ contentType: 'text/html', body:
+    `<!DOCTYPE html><html><body><iframe title="tool" src="${lms.issuer}/start/${full.messageHint}" style="width:900px;height:600px"></iframe></body></html>` }));
+  try {
+    await page.goto(`${lms.issuer}/framed`);
+    const lesson = () => page.frames().find((f) => f.url().includes('/content/') && f.url().endsWith('.html'));
+    for (let i = 0; i < 200 && !lesson(); i++) await page.waitForTimeout(50);
+    assert.ok(lesson(), 'the SCO was delivered');
+    await lesson().getByRole('button', { name: /Mark as complete/ }).first().waitFor({ timeout: 5000 });
+  } finally {
+    await context.close();
+  }
+});
+
 test('an instructor goes to the link\'s page; AGS claims give the link its line item', async () => {
   let r = await lms.launch(tool, { sub: 'teacher', roles: [ROLE.instructor], custom: { package: pkg },
     resourceLink: { id: 'link-teach', title: 'Module 1' } });
