@@ -3,11 +3,19 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
+#include "lti/deeplink.h"
+#include "lti/lti13.h"
+#include "lti/register.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
+	{ "/lti/jwks", "GET", pa_lti_http_jwks },
 	/* LTI 1.3: login and launch */
+	{ "/lti/login", "GET, POST", pa_lti13_login },
+	{ "/lti/launch", "POST", pa_lti13_launch },
 	/* LTI 1.3: dynamic registration and deep linking */
+	{ "/lti/register", "GET", pa_lti_register },
+	{ "/lti/deep-link", "POST", pa_lti_deep_link_post },
 	/* LTI 1.1 */
 	/* instructors */
 	{ NULL, NULL, NULL },

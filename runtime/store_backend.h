@@ -37,7 +37,17 @@ typedef struct pa_store_ops {
 /* LTI's tables (runtime/store_lti.h), one member per call. */
 typedef struct pa_store_lti_ops {
 	/* --- tool keys --- */
+	int (*key_add_first)(pa_store *store, const pa_store_lti_key *in);
+	int (*key_rotate)(pa_store *store, const pa_store_lti_key *in);
+	int (*key_list)(pa_store_lti_key **out, size_t *count, pa_store *store);
 	/* --- platforms and deployments (1.3) --- */
+	int (*platform_add)(int64_t *out, pa_store *store, const pa_store_platform *in);
+	int (*platform_get)(pa_store_platform *out, pa_store *store, int64_t id);
+	int (*platform_find)(pa_store_platform *out, pa_store *store, const char *issuer, const char *client_id);
+	int (*platform_list)(pa_store_platform **out, size_t *count, pa_store *store);
+	int (*platform_remove)(pa_store *store, int64_t id);
+	int (*deployment_add)(pa_store *store, int64_t platform_id, const char *deployment_id);
+	int (*deployment_check)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
 	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);

@@ -8,7 +8,17 @@
 
 const pa_store_lti_ops pa_sqlite_lti_ops = {
 	/* --- tool keys --- */
+	.key_add_first = pa_sqlite_lti_key_add_first,
+	.key_rotate = pa_sqlite_lti_key_rotate,
+	.key_list = pa_sqlite_lti_key_list,
 	/* --- platforms and deployments (1.3) --- */
+	.platform_add = pa_sqlite_platform_add,
+	.platform_get = pa_sqlite_platform_get,
+	.platform_find = pa_sqlite_platform_find,
+	.platform_list = pa_sqlite_platform_list,
+	.platform_remove = pa_sqlite_platform_remove,
+	.deployment_add = pa_sqlite_deployment_add,
+	.deployment_check = pa_sqlite_deployment_check,
 	/* --- consumers (1.1) --- */
 	/* --- single-use values --- */
 	.nonce_put = pa_sqlite_nonce_put,
