@@ -191,9 +191,9 @@ int pa_lti_dl_token_make(pa_buf *out, const unsigned char *key, const pa_lti_dl_
 	size_t start = out->len, payload;
 	int rc = 0;
 
-	obj = json_pack("{sI ss ss ss ss s? sb ss sI}", "p", (json_int_t)c->platform_id, "iss", c->issuer, "aud",
+	obj = json_pack("{sI ss ss ss ss ss? sb ss sI}", "p", (json_int_t)c->platform_id, "iss", c->issuer, "aud",
 			c->client_id, "dep", c->deployment_id, "ret", c->return_url, "data",
-			c->data ? json_string(c->data) : NULL, "multi", c->accept_multiple, "lang", c->lang, "exp",
+			c->data, "multi", c->accept_multiple, "lang", c->lang, "exp",
 			(json_int_t)c->expires);
 	if (!obj || !(text = json_dumps(obj, JSON_COMPACT))) {
 		rc = pa_error_set(PA_ENOMEM, "deep link token: out of memory (or a field is not UTF-8)");
