@@ -186,20 +186,21 @@ enum MHD_Result pa_http_player_asset(pa_http_request *r, const char *name)
 	return pa_http_error(r, MHD_HTTP_NOT_FOUND, "not found");
 }
 
-/* The player context of an attempt: its version (kept in *v) and learner. */
-static int context_of(pa_player_context *ctx, pa_store_version *v, const pa_http_player_settings *s,
-		      const pa_store_attempt *a)
+/* The player context of an attempt: its version (kept in *v) and learner (in *l). */
+static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_learner *l,
+		      const pa_http_player_settings *s, const pa_store_attempt *a)
 {
 	int rc = pa_store_version_by_id(v, s->store, a->version_id);
 
 	memset(ctx, 0, sizeof(*ctx));
-	if (rc)
+	memset(l, 0, sizeof(*l));
+	if (rc || (!a->preview && (rc = pa_store_learner_get(l, s->store, a->learner_id)) != 0))
 		return rc;
 	ctx->attempt = a;
 	ctx->tree_json = v->tree_json;
 	ctx->scorm_version = v->scorm_version;
-	ctx->learner_id = a->preview ? "preview" : NULL;
-	ctx->learner_name = a->preview ? "Preview, Learner" : NULL;
+	ctx->learner_id = a->preview ? "preview" : pa_store_learner_lms_id(l->subject);
+	ctx->learner_name = a->preview ? "Preview, Learner" : l->name;
 	ctx->suspend_data_max = s->suspend_data_max;
 	return 0;
 }
@@ -214,6 +215,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 {
 	pa_store_attempt a;
 	pa_store_version v = { 0 };
+	pa_store_learner l = { 0 };
 	pa_player_context ctx;
 	pa_buf body = PA_BUF_INIT;
 	enum MHD_Result ret;
@@ -225,7 +227,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
 	if (authorize(&ret, &a, r, s, id, false) != 0)
 		return ret;
-	if ((rc = context_of(&ctx, &v, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
 	}
@@ -240,6 +242,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 	ret = pa_buf_error(&body) ? pa_http_queue(r, 500, NULL, 0) : pa_http_json(r, MHD_HTTP_OK, &body);
 done:
 	pa_buf_dispose(&body);
+	pa_store_learner_dispose(&l);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);
 	return ret;
@@ -301,6 +304,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 {
 	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
+	pa_store_learner l = { 0 };
 	pa_player_context ctx;
 	pa_player_outcome o;
 	pa_store_commit c;
@@ -349,7 +353,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = rejected(r, MHD_HTTP_CONFLICT, seq, a.last_seq, 0, msg);
 		goto done;
 	}
-	if ((rc = context_of(&ctx, &v, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, s, &a)) != 0) {
 		ret = store_failed(r, "commit");
 		goto done;
 	}
@@ -395,6 +399,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 done:
 	json_decref(req);
 	pa_player_outcome_dispose(&o);
+	pa_store_learner_dispose(&l);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);
 	return ret;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/util.h"
 #include "runtime/store_backend.h"
 
 int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg)
@@ -131,6 +132,32 @@ int pa_store_learner_ensure(int64_t *out, pa_store *store, const char *subject, 
 	if (!subject || !*subject)
 		return pa_error_set(PA_EINVAL, "store: a learner needs a subject");
 	return store->ops->learner_ensure(out, store, subject, name);
+}
+
+void pa_store_learner_dispose(pa_store_learner *l)
+{
+	if (!l)
+		return;
+	free(l->subject);
+	free(l->name);
+	memset(l, 0, sizeof(*l));
+}
+
+int pa_store_learner_get(pa_store_learner *out, pa_store *store, int64_t id)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->learner_get(out, store, id);
+}
+
+const char *pa_store_learner_lms_id(const char *subject)
+{
+	const char *sp;
+
+	if (!pa_str_startswith(subject, "lti13 ") && !pa_str_startswith(subject, "lti11 "))
+		return subject;
+	/* The issuer (a URL) and the consumer key have no spaces; what follows is the LMS's. */
+	sp = strchr(subject + 6, ' ');
+	return sp && sp[1] ? sp + 1 : subject;
 }
 
 void pa_store_attempt_dispose(pa_store_attempt *a)

@@ -148,6 +148,24 @@ int pa_store_token_check(int64_t *out, pa_store *store,
 /* The learner known by subject (an LTI "iss sub", "preview:<name>"), created if new. */
 int pa_store_learner_ensure(int64_t *out, pa_store *store, const char *subject, const char *name);
 
+typedef struct pa_store_learner {
+	int64_t id;
+	char *subject;
+	char *name;       /* may be NULL */
+	int64_t created;
+} pa_store_learner;
+
+void pa_store_learner_dispose(pa_store_learner *l);
+
+int pa_store_learner_get(pa_store_learner *out, pa_store *store, int64_t id);
+
+/*
+ * What a SCO sees as cmi.learner_id: the LMS's own id of the person (an
+ * LTI subject's user part, "lti13 <iss> <sub>" gives <sub>), else the
+ * whole subject. Borrowed from subject.
+ */
+const char *pa_store_learner_lms_id(const char *subject);
+
 typedef struct pa_store_attempt {
 	int64_t id;
 	int64_t version_id;       /* pa_store_version.id: an attempt stays on its version */

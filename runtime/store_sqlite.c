@@ -1496,6 +1496,7 @@ static const pa_store_ops sqlite_ops = {
 	op_token_revoke,
 	op_token_check,
 	op_learner_ensure,
+	pa_sqlite_learner_get,
 	op_attempt_create,
 	op_attempt_get,
 	op_attempt_latest,

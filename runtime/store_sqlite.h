@@ -24,7 +24,8 @@ enum {
 	PA_SQLITE_SLOTS_LTI_NONCES = 96,
 	PA_SQLITE_SLOTS_LTI_LINKS = 128,
 	PA_SQLITE_SLOTS_LTI_OUTBOX = 160,
-	PA_SQLITE_EXT_SLOTS = 192
+	PA_SQLITE_SLOTS_LEARNERS = 192,
+	PA_SQLITE_EXT_SLOTS = 224
 };
 
 /* The statement of slot, prepared from text the first time. */
@@ -51,6 +52,9 @@ typedef int (*pa_sqlite_job_fn)(pa_sqlite_conn *c, void *arg);
 int pa_sqlite_write(pa_store *store, pa_sqlite_job_fn fn, void *arg);
 /* Run fn on a reader connection. */
 int pa_sqlite_read(pa_store *store, pa_sqlite_job_fn fn, void *arg);
+
+/* Learners (runtime/store_sqlite_learners.c). */
+int pa_sqlite_learner_get(pa_store_learner *out, pa_store *store, int64_t id);
 
 /* The LTI calls of this backend (runtime/store_sqlite_lti.c). */
 extern const pa_store_lti_ops pa_sqlite_lti_ops;

@@ -177,6 +177,30 @@ static void test_store_lti__link_attempts_follow_grade_targets(void **state)
 	free(dir);
 }
 
+static void test_store_lti__learner_of_a_launch(void **state)
+{
+	char *dir = pa_test_tmpdir("store-lti-learner");
+	pa_store *s = open_store(dir);
+	pa_store_learner l;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(pa_store_learner_ensure(&id, s, "lti13 https://lms.example 8a7f 2", "Diallo, Amina"), 0);
+	assert_int_equal(pa_store_learner_get(&l, s, id), 0);
+	assert_int_equal(l.id, id);
+	assert_string_equal(l.subject, "lti13 https://lms.example 8a7f 2");
+	assert_string_equal(l.name, "Diallo, Amina");
+	/* What the SCO sees: the LMS's id, spaces and all. */
+	assert_string_equal(pa_store_learner_lms_id(l.subject), "8a7f 2");
+	pa_store_learner_dispose(&l);
+	assert_string_equal(pa_store_learner_lms_id("lti11 key-1 u42"), "u42");
+	assert_string_equal(pa_store_learner_lms_id("preview:passerelle"), "preview:passerelle");
+	assert_string_equal(pa_store_learner_lms_id("lti11 key-only"), "lti11 key-only");
+	assert_int_equal(pa_store_learner_get(&l, s, id + 100), PA_ENOTFOUND);
+	pa_store_close(s);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_store_lti__expired_nonce_is_refused_and_reusable),
 		cmocka_unit_test(test_store_lti__link_upsert_keeps_what_is_not_said),
 		cmocka_unit_test(test_store_lti__link_attempts_follow_grade_targets),
+		cmocka_unit_test(test_store_lti__learner_of_a_launch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
