@@ -8,6 +8,7 @@
 #ifndef PA_LTI_KEYS_H
 #define PA_LTI_KEYS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -31,5 +32,14 @@ int pa_lti_keyring_sign(pa_buf *out, pa_lti_keyring *k, const json_t *claims);
 
 /* Make a new signing key and retire the others now: *out (may be NULL) its kid (free()). */
 int pa_lti_keys_rotate(char **out, pa_store *store);
+
+struct pa_store_lti_key;
+
+/* Is key in the JWKS now (current, or retired less than grace seconds ago)? */
+bool pa_lti_key_published(const struct pa_store_lti_key *key, int64_t grace);
+
+/* The RFC 7638 thumbprint of the RSA public key (n, e in base64url): *out
+ * its base64url SHA-256 (free()). */
+int pa_lti_jwk_thumbprint(char **out, const char *n, const char *e);
 
 #endif

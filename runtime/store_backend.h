@@ -37,6 +37,9 @@ typedef struct pa_store_ops {
 /* LTI's tables (runtime/store_lti.h), one member per call. */
 typedef struct pa_store_lti_ops {
 	/* --- tool keys --- */
+	int (*key_add_first)(pa_store *store, const pa_store_lti_key *in);
+	int (*key_rotate)(pa_store *store, const pa_store_lti_key *in);
+	int (*key_list)(pa_store_lti_key **out, size_t *count, pa_store *store);
 	/* --- platforms and deployments (1.3) --- */
 	int (*platform_add)(int64_t *out, pa_store *store, const pa_store_platform *in);
 	int (*platform_get)(pa_store_platform *out, pa_store *store, int64_t id);

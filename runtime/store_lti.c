@@ -8,6 +8,45 @@
 #include "runtime/store_backend.h"
 
 /* --- tool keys --- */
+
+#include <openssl/crypto.h>
+
+void pa_store_lti_key_dispose(pa_store_lti_key *k)
+{
+	if (!k)
+		return;
+	free(k->kid);
+	if (k->private_pem)
+		OPENSSL_cleanse(k->private_pem, strlen(k->private_pem));
+	free(k->private_pem);
+	free(k->public_jwk);
+	memset(k, 0, sizeof(*k));
+}
+
+int pa_store_lti_key_add_first(pa_store *store, const pa_store_lti_key *in)
+{
+	return store->lti->key_add_first(store, in);
+}
+
+int pa_store_lti_key_rotate(pa_store *store, const pa_store_lti_key *in)
+{
+	return store->lti->key_rotate(store, in);
+}
+
+int pa_store_lti_key_list(pa_store_lti_key **out, size_t *count, pa_store *store)
+{
+	*out = NULL;
+	*count = 0;
+	return store->lti->key_list(out, count, store);
+}
+
+void pa_store_lti_key_list_free(pa_store_lti_key *list, size_t count)
+{
+	for (size_t i = 0; list && i < count; i++)
+		pa_store_lti_key_dispose(&list[i]);
+	free(list);
+}
+
 /* --- platforms and deployments (1.3) --- */
 
 void pa_store_platform_dispose(pa_store_platform *p)

@@ -21,6 +21,30 @@
 
 /* --- tool keys --- */
 
+/* One of the tool's RS256 key pairs (lti/keys.h makes and uses them). */
+typedef struct pa_store_lti_key {
+	int64_t id;
+	char *kid;             /* RFC 7638 thumbprint */
+	char *private_pem;     /* PKCS#8 PEM */
+	char *public_jwk;      /* the public JWK, JSON text */
+	int64_t created;
+	int64_t retired;       /* 0: current */
+} pa_store_lti_key;
+
+void pa_store_lti_key_dispose(pa_store_lti_key *k);
+
+/* Add in (id ignored) as the first key: PA_EEXISTS, nothing written, when
+ * a key not retired is already there (another process made it first). */
+int pa_store_lti_key_add_first(pa_store *store, const pa_store_lti_key *in);
+
+/* Add in and retire every other current key at in->created, in one
+ * transaction: of two rotations at once, the later one is current. */
+int pa_store_lti_key_rotate(pa_store *store, const pa_store_lti_key *in);
+
+/* Every key, the current first (newest created, then highest id). */
+int pa_store_lti_key_list(pa_store_lti_key **out, size_t *count, pa_store *store);
+void pa_store_lti_key_list_free(pa_store_lti_key *list, size_t count);
+
 /* --- platforms and deployments (LTI 1.3) --- */
 
 typedef struct pa_store_platform {

@@ -8,6 +8,9 @@
 
 const pa_store_lti_ops pa_sqlite_lti_ops = {
 	/* --- tool keys --- */
+	.key_add_first = pa_sqlite_lti_key_add_first,
+	.key_rotate = pa_sqlite_lti_key_rotate,
+	.key_list = pa_sqlite_lti_key_list,
 	/* --- platforms and deployments (1.3) --- */
 	.platform_add = pa_sqlite_platform_add,
 	.platform_get = pa_sqlite_platform_get,

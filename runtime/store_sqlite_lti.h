@@ -8,6 +8,9 @@
 #include "runtime/store_lti.h"
 
 /* --- tool keys (store_sqlite_lti_keys.c) --- */
+int pa_sqlite_lti_key_add_first(pa_store *store, const pa_store_lti_key *in);
+int pa_sqlite_lti_key_rotate(pa_store *store, const pa_store_lti_key *in);
+int pa_sqlite_lti_key_list(pa_store_lti_key **out, size_t *count, pa_store *store);
 /* --- platforms and deployments (store_sqlite_lti_platforms.c) --- */
 int pa_sqlite_platform_add(int64_t *out, pa_store *store, const pa_store_platform *in);
 int pa_sqlite_platform_get(pa_store_platform *out, pa_store *store, int64_t id);
