@@ -14,6 +14,7 @@ static const pa_command commands[] = {
 	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
 	{ "platform", "register LTI 1.3 platforms (LMSs) by hand", pa_cmd_platform, pa_cmd_platform_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
+	{ "keys", "list and rotate the tool's LTI 1.3 signing keys", pa_cmd_keys, pa_cmd_keys_usage },
 };
 
 static void usage(FILE *out)

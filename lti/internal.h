@@ -34,6 +34,10 @@ typedef struct pa_lti_route_entry {
 /* The routes, in lti/routes.c; each part of lti/ adds its rows there. */
 extern const pa_lti_route_entry pa_lti_routes[];
 
+/* --- LTI 1.3: keys (lti/http_keys.c) --- */
+/* GET /lti/jwks (and /.well-known/jwks.json): the tool's public keys. */
+enum MHD_Result pa_lti_http_jwks(pa_http_request *r, pa_lti *lti, const char *rest);
+
 /* An HTML page for a person (a learner, an admin), status and a message:
  * what failed, in words they can act on. */
 enum MHD_Result pa_lti_page_error(pa_http_request *r, unsigned status, const char *title, const char *message);

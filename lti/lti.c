@@ -8,6 +8,8 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/jwks.h"
+#include "lti/keys.h"
 
 int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *data_dir)
 {
@@ -23,6 +25,12 @@ int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *
 	lti->session_ttl = pa_config_int(cfg, PA_CFG_SESSION_TTL);
 	lti->new_after_completion = pa_config_bool(cfg, PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION);
 	if ((rc = pa_session_key_load(lti->session_key, data_dir)) != 0)
+		goto done;
+	/* --- LTI 1.3: our keys and the platforms' --- */
+	if ((rc = pa_lti_keyring_new(&lti->keys, store, pa_config_int(cfg, PA_CFG_LTI_KEY_GRACE))) != 0 ||
+	    (rc = pa_lti_jwks_cache_new(&lti->jwks, pa_config_int(cfg, PA_CFG_LTI_JWKS_CACHE_TTL),
+					(long)pa_config_int(cfg, PA_CFG_LTI_HTTP_TIMEOUT),
+					pa_config_bool(cfg, PA_CFG_LTI_ALLOW_HTTP))) != 0)
 		goto done;
 done:
 	if (rc)
@@ -43,6 +51,9 @@ void pa_lti_free(pa_lti *lti)
 	if (!lti)
 		return;
 	OPENSSL_cleanse(lti->session_key, sizeof(lti->session_key));
+	/* --- LTI 1.3: our keys and the platforms' --- */
+	pa_lti_keyring_free(lti->keys);
+	pa_lti_jwks_cache_free(lti->jwks);
 	free(lti);
 }
 

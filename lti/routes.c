@@ -9,6 +9,7 @@
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
+	{ "/lti/jwks", "GET", pa_lti_http_jwks },
 	/* LTI 1.3: login and launch */
 	{ "/lti/login", "GET, POST", pa_lti13_login },
 	{ "/lti/launch", "POST", pa_lti13_launch },
