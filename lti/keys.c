@@ -31,6 +31,7 @@ struct pa_lti_keyring {
 	int64_t grace_ms;
 	pthread_mutex_t lock;
 	int64_t loaded;        /* when the store was last read (ms), 0: never */
+	int64_t reload_ms;     /* how often the store is read again */
 	char *kid;             /* the current key */
 	char *pem;
 	pa_buf jwks;           /* what /lti/jwks serves */
@@ -201,7 +202,7 @@ static int refresh(pa_lti_keyring *k)
 	int64_t now = pa_store_now_ms();
 	int rc;
 
-	if (k->loaded && now - k->loaded < KEYS_RELOAD_MS)
+	if (k->loaded && now - k->loaded < k->reload_ms)
 		return 0;
 	if ((rc = reload(k, now)) != 0) {
 		if (!k->kid)
@@ -224,6 +225,7 @@ int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace)
 		return pa_error_set(PA_ENOMEM, "keys: out of memory");
 	k->store = store;
 	k->grace_ms = grace * 1000;
+	k->reload_ms = KEYS_RELOAD_MS;
 	pa_buf_init(&k->jwks, 0);
 	pthread_mutex_init(&k->lock, NULL);
 	rc = reload(k, pa_store_now_ms());
@@ -259,6 +261,13 @@ void pa_lti_keyring_free(pa_lti_keyring *k)
 	pa_buf_dispose(&k->jwks);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
+}
+
+void pa_lti_keyring_set_reload(pa_lti_keyring *k, int64_t ms)
+{
+	pthread_mutex_lock(&k->lock);
+	k->reload_ms = ms;
+	pthread_mutex_unlock(&k->lock);
 }
 
 int pa_lti_keyring_jwks(pa_buf *out, pa_lti_keyring *k)

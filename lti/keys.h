@@ -24,6 +24,9 @@ typedef struct pa_lti_keyring pa_lti_keyring;
 int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace);
 void pa_lti_keyring_free(pa_lti_keyring *k);
 
+/* How often the keyring reads the store again, in ms (default 60000; tests shorten it). */
+void pa_lti_keyring_set_reload(pa_lti_keyring *k, int64_t ms);
+
 /* The published JWKS ({"keys":[...public RSA keys, kid, alg RS256, use sig]}) appended to out. */
 int pa_lti_keyring_jwks(pa_buf *out, pa_lti_keyring *k);
 

@@ -271,7 +271,17 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 	pa_buf_put_json(&data, target);
 	pa_buf_puts(&data, ",\"binding\":");
 	pa_buf_put_json(&data, pa_buf_cstr(&binding));
-	pa_buf_printf(&data, ",\"storage\":%s}", storage && *storage ? "true" : "false");
+	/* Platform storage: where the launch asks for the binding back. */
+	if (storage && *storage && put_origin(&origin, p.auth_url) == 0) {
+		pa_buf_puts(&data, ",\"storage\":{\"target\":");
+		pa_buf_put_json(&data, storage);
+		pa_buf_puts(&data, ",\"origin\":");
+		pa_buf_put_json(&data, pa_buf_cstr(&origin));
+		pa_buf_puts(&data, "}}");
+	} else {
+		storage = NULL;
+		pa_buf_puts(&data, ",\"storage\":null}");
+	}
 	if (pa_buf_error(&data) ||
 	    pa_store_nonce_put(lti->store, "state", pa_buf_cstr(&state), pa_buf_cstr(&data),
 			       pa_store_now_ms() + ttl * 1000) != 0) {
@@ -282,8 +292,8 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 	put_auth_url(&url, &p, &f, pa_buf_cstr(&redirect), pa_buf_cstr(&state), pa_buf_cstr(&nonce));
 	pa_buf_printf(&cookie, PA_LTI13_COOKIE_PREFIX "%s=%s; Path=/lti/; Max-Age=%lld; Secure; HttpOnly; "
 		      "SameSite=None; Partitioned", pa_buf_cstr(&state), pa_buf_cstr(&binding), (long long)ttl);
-	if (storage && *storage && put_origin(&origin, p.auth_url) == 0 && pa_lti13_random(&script) == 0) {
-		pa_buf_printf(&key, "pa_lti_state_%s", pa_buf_cstr(&state));
+	if (storage && pa_lti13_random(&script) == 0) {
+		pa_buf_printf(&key, PA_LTI13_STORAGE_PREFIX "%s", pa_buf_cstr(&state));
 		put_storage_page(&body, pa_buf_cstr(&script), storage, pa_buf_cstr(&origin), pa_buf_cstr(&key),
 				 pa_buf_cstr(&binding), pa_buf_cstr(&url));
 		pa_buf_printf(&csp, "default-src 'none'; script-src 'nonce-%s'; frame-ancestors *", pa_buf_cstr(&script));

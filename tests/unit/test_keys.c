@@ -246,6 +246,51 @@ static void test_keys__store_refuses_incomplete_and_second_first(void **state)
 	free(dir);
 }
 
+/* A server's keyring sees a rotation made by the CLI (another store
+ * handle) once its copy is older than the reload interval, not before. */
+static void test_keys__running_keyring_sees_rotation(void **state)
+{
+	char *dir = pa_test_tmpdir("keys-reload");
+	pa_store *server = open_store(dir), *cli;
+	pa_lti_keyring *k = NULL;
+	char *old_kid = NULL, *new_kid = NULL, *kid = NULL, *t;
+	json_t *jwks;
+
+	(void)state;
+	assert_int_equal(pa_lti_keyring_new(&k, server, GRACE), 0);
+	pa_lti_keyring_set_reload(k, 3600 * 1000);
+	current_keys(server, &old_kid);
+	cli = open_store(dir);
+	assert_int_equal(pa_lti_keys_rotate(&new_kid, cli), 0);
+	pa_store_close(cli);
+	/* Within the interval: the copy read at start. */
+	t = sign(k, "x");
+	assert_int_equal(pa_jwt_peek_kid(&kid, t), 0);
+	assert_string_equal(kid, old_kid);
+	free(kid), free(t);
+	jwks = jwks_of(k);
+	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 1);
+	json_decref(jwks);
+	/* Past it (made short, so that the test does not wait a minute): the
+	 * new key signs, both are published. */
+	pa_lti_keyring_set_reload(k, 10);
+	usleep(20 * 1000);
+	t = sign(k, "x");
+	assert_int_equal(pa_jwt_peek_kid(&kid, t), 0);
+	assert_string_equal(kid, new_kid);
+	free(kid), free(t);
+	jwks = jwks_of(k);
+	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(jwks, "keys"), 0), "kid")),
+			    new_kid);
+	json_decref(jwks);
+	free(old_kid);
+	free(new_kid);
+	pa_lti_keyring_free(k);
+	pa_store_close(server);
+	free(dir);
+}
+
 /* Processes starting together: each with its own store handle (its own
  * SQLite connections), all at once. */
 typedef struct racer {
@@ -324,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_keys__signature_verifies_with_published_keys),
 		cmocka_unit_test(test_keys__rotate_keeps_old_key_in_grace),
 		cmocka_unit_test(test_keys__store_refuses_incomplete_and_second_first),
+		cmocka_unit_test(test_keys__running_keyring_sees_rotation),
 		cmocka_unit_test(test_keys__first_start_race),
 	};
 
