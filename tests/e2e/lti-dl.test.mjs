@@ -5,7 +5,8 @@
 // Registration is checked through HTTP, in a frame of the platform's page
 // (the close message), and in `passerelle platform list`; deep linking in
 // headless Chromium: two modules picked from the catalogue reach the
-// platform in one signed response. Bad inputs: a wrong registration token,
+// platform in one signed response, and a learner launching the activity made
+// of one plays that module. Bad inputs: a wrong registration token,
 // a configuration that lies about its issuer or is not JSON, an
 // unreachable platform, a tampered deep linking form.
 import { test, before, after } from 'node:test';
@@ -229,6 +230,17 @@ test('deep linking: an instructor picks two modules, the platform receives both,
     assert.equal(item.lineItem.resourceId, item.custom.package);
   }
   assert.ok(items.find((i) => i.title === 'Refugee law essentials'));
+
+  // A learner opens the activity Moodle made of an item: its package plays.
+  const item = items.find((i) => i.title === 'Refugee law essentials');
+  const learner = await browser.newContext();
+  const play = await learner.newPage();
+  await play.goto(dl.launchUrl(item));
+  await play.waitForURL(/\/play\/\d+\?/, { timeout: 10000 });
+  await play.waitForFunction(() => window.passerelle && window.passerelle.current, null, { timeout: 10000 });
+  await play.waitForSelector('h1');
+  assert.match(await play.textContent('h1'), /Refugee law essentials/);
+  await learner.close();
 });
 
 test('deep linking: French, one module only, searching without script', async () => {

@@ -38,6 +38,14 @@ export async function deepLinking(lms, opts) {
     return `${lms.origin}/dl/start?hint=${hint}`;
   };
 
+  // Then a learner opens one of the activities made from the response: a resource link
+  // launch carrying the item's custom parameters, as Moodle sends them.
+  state.launchUrl = (item, { sub = 'learner-1', locale = 'en' } = {}) => {
+    const hint = `learner-${++n}`;
+    state.logins.set(hint, { messageType: 'LtiResourceLinkRequest', item, sub, locale, link: `rl-${n}` });
+    return `${lms.origin}/dl/start?hint=${hint}`;
+  };
+
   const params = (url, body, req) =>
     req.method === 'POST' ? new URLSearchParams(body) : url.searchParams;
 
@@ -68,7 +76,21 @@ export async function deepLinking(lms, opts) {
         state.refusals.push(problems);
         return html(res, 400, `<p>bad authentication request: ${problems.join(', ')}</p>`);
       }
-      const claims = {
+      const link = login.messageType === 'LtiResourceLinkRequest';
+      const claims = link ? {
+        nonce: p.get('nonce'),
+        azp: state.clientId,
+        name: 'Lee Learner', given_name: 'Lee', family_name: 'Learner',
+        [`${LTI}message_type`]: 'LtiResourceLinkRequest',
+        [`${LTI}version`]: '1.3.0',
+        [`${LTI}deployment_id`]: state.deploymentId,
+        [`${LTI}target_link_uri`]: `${state.tool}/lti/launch`,
+        [`${LTI}roles`]: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'],
+        [`${LTI}context`]: { id: 'course-7', label: 'MIG101', title: 'Migration 101' },
+        [`${LTI}resource_link`]: { id: login.link, title: login.item.title },
+        [`${LTI}custom`]: login.item.custom,
+        [`${LTI}launch_presentation`]: { locale: login.locale, document_target: 'iframe' },
+      } : {
         nonce: p.get('nonce'),
         azp: state.clientId,
         name: 'Ada Teacher', given_name: 'Ada', family_name: 'Teacher', email: 'ada@example.org',
@@ -91,7 +113,7 @@ export async function deepLinking(lms, opts) {
       state.requests.push(claims);
       const idToken = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
-        .setIssuer(state.issuer).setAudience(state.clientId).setSubject(p.get('login_hint'))
+        .setIssuer(state.issuer).setAudience(state.clientId).setSubject(link ? login.sub : p.get('login_hint'))
         .setIssuedAt().setExpirationTime('5m')
         .sign(privateKey);
       return autoPost(res, p.get('redirect_uri'), { id_token: idToken, state: p.get('state') });
