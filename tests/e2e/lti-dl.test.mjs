@@ -194,6 +194,28 @@ async function openCatalogue(dl, options) {
   return { context, page };
 }
 
+test('dynamic registration: a platform that names no deployment is kept, and the admin told how to add one', async () => {
+  const other = await startLoopback();
+  try {
+    const r = registration(other, { token: null, clientId: 'no-deployment', deploymentId: null, reuseClientId: true });
+    const res = await fetch(registerUrl(r));
+    const text = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(text, /Passerelle is registered/);
+    assert.match(text, /gave no deployment ID/);
+    assert.match(text, /passerelle platform deployment add \d+ DEPLOYMENT_ID/);
+    // Registered again with the same client id: still one platform.
+    const again = await fetch(registerUrl(r));
+    assert.equal(again.status, 200);
+    assert.match(await again.text(), /already registered/);
+    const rows = passerelle('platform', 'list', '--data', data).split('\n').filter((l) => l.includes(other.origin));
+    assert.equal(rows.length, 1, rows.join('\n'));
+    assert.match(rows[0], /no-deployment/);
+  } finally {
+    await other.close();
+  }
+});
+
 test('deep linking: an instructor picks two modules, the platform receives both, signed', async () => {
   const dl = await platformDl();
   const { context, page } = await openCatalogue(dl, { acceptMultiple: true, locale: 'en' });

@@ -45,13 +45,15 @@ export function checkRegistration(req) {
 
 // Add the configuration and registration endpoints to a loopback server.
 // opts: token (the registration token required; null: none), clientId,
-// deploymentId, issuer (to lie about it), brokenConfig (answer non-JSON).
+// deploymentId (null: none in the answer, as some LMSs do), issuer (to lie
+// about it), brokenConfig (answer non-JSON), reuseClientId (the same client id
+// at every registration).
 export function registration(lms, opts = {}) {
   const base = lms.origin;
   const state = {
     token: opts.token === undefined ? 'registration-token-1' : opts.token,
     clientId: opts.clientId || 'moodle-client-1',
-    deploymentId: opts.deploymentId || '1',
+    deploymentId: opts.deploymentId === undefined ? '1' : opts.deploymentId,
     issuer: opts.issuer || base,
     brokenConfig: !!opts.brokenConfig,
     configUrl: `${base}/mod/lti/openid-configuration.php`,
@@ -105,7 +107,8 @@ export function registration(lms, opts = {}) {
         return json(res, 400, { error: 'invalid_client_metadata', error_description: e.message });
       }
       const n = state.registrations.length;
-      const clientId = n ? `${state.clientId}-${n + 1}` : state.clientId;
+      // Moodle makes a new tool, so a new client id, each time; reuseClientId: the same one.
+      const clientId = n && !opts.reuseClientId ? `${state.clientId}-${n + 1}` : state.clientId;
       const answer = {
         client_id: clientId,
         response_types: request.response_types,
@@ -117,7 +120,8 @@ export function registration(lms, opts = {}) {
         token_endpoint_auth_method: 'private_key_jwt',
         client_name: request.client_name,
         scope: request.scope,
-        [TOOL]: { ...request[TOOL], version: '1.3.0', deployment_id: state.deploymentId },
+        [TOOL]: { ...request[TOOL], version: '1.3.0',
+          ...(state.deploymentId === null ? {} : { deployment_id: state.deploymentId }) },
       };
       state.registrations.push({ request, client_id: clientId, deployment_id: state.deploymentId });
       return json(res, 200, answer);
