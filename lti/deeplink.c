@@ -550,9 +550,10 @@ static enum MHD_Result select_items(pa_http_request *r, pa_lti *lti, const char 
 		return catalogue(r, lti, token, c, q, ids, n, w->none_chosen);
 	if (n > 1 && !c->accept_multiple)
 		return catalogue(r, lti, token, c, q, ids, n, w->only_one);
-	/* The platform as it is now: removed or registered again means this request is void. */
+	/* The platform as it is now: removed, registered again or its deployment gone, the request is void. */
 	if ((rc = pa_store_platform_get(&platform, lti->store, c->platform_id)) != 0 ||
-	    strcmp(platform.issuer, c->issuer) != 0 || strcmp(platform.client_id, c->client_id) != 0) {
+	    strcmp(platform.issuer, c->issuer) != 0 || strcmp(platform.client_id, c->client_id) != 0 ||
+	    pa_store_deployment_check(lti->store, platform.id, c->deployment_id) != 0) {
 		pa_store_platform_dispose(&platform);
 		return refuse(r, MHD_HTTP_FORBIDDEN, c->lang, "the platform of this request is no longer registered");
 	}

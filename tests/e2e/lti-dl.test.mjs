@@ -334,4 +334,13 @@ test('deep linking: a tampered form is refused, nothing reaches the platform', a
   assert.match(text, /Choose at least one module/);
   assert.equal(dl.responses.length, 0);
   assert.match(server.log(), /lti deep link: refused: the form was altered/);
+
+  // The platform removed while the page was open (last: the platform is gone after this).
+  const id = passerelle('platform', 'list', '--data', data).split('\n')
+    .find((l) => l.includes(lms.origin) && l.includes(reg.registrations[0].client_id)).split('\t')[0];
+  passerelle('platform', 'remove', '--data', data, id);
+  res = await post({ token, action: 'select', package: String(packages.a.package) });
+  assert.equal(res.status, 403);
+  assert.match(await res.text(), /no longer registered/);
+  assert.equal(dl.responses.length, 0);
 });
