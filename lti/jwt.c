@@ -263,6 +263,13 @@ int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
 		rc = pa_error_set(PA_EINVALID, "jwt: no signature");
 		goto done;
 	}
+	/* cjose 0.6.2 aborts on some malformed base64 ('=' inside a part):
+	 * it gets only parts that our strict decoder takes. */
+	if (!pa_b64url_valid(token + c.dot1 + 1, c.dot2 - c.dot1 - 1) ||
+	    !pa_b64url_valid(token + c.dot2 + 1, c.len - c.dot2 - 1)) {
+		rc = pa_error_set(PA_EPARSE, "jwt: the payload or the signature is not base64url");
+		goto done;
+	}
 	if ((rc = import_key(&jwk, key)) != 0)
 		goto done;
 	if (!(jws = cjose_jws_import(token, c.len, &err))) {

@@ -364,6 +364,20 @@ static void test_jwt__malformed(void **state)
 	pa_buf_puts(&t, strrchr(good, '.') + 1);
 	assert_int_not_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), 0);
 	assert_null(f->jwt.claims);
+	/* '=' inside a part made cjose 0.6.2 abort the process: refused before it. */
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strchr(good, '.') - good));
+	pa_buf_puts(&t, ".eyJzdWIiOiAiYWRta=W4ifQ.");
+	pa_buf_puts(&t, strrchr(good, '.') + 1);
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strrchr(good, '.') - good));
+	pa_buf_puts(&t, ".AAA=AAA");
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strrchr(good, '.') - good));
+	pa_buf_puts(&t, ".AAAAA");  /* a length base64 never has */
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
 	assert_int_not_equal(pa_jwt_verify(&f->jwt, NULL, f->jwks), 0);
 	pa_buf_dispose(&t);
 	free(good);
