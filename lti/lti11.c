@@ -160,6 +160,7 @@ enum MHD_Result pa_lti11_launch(pa_http_request *r, pa_lti *lti, const char *res
 {
 	const char *type = pa_http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *length = pa_http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int64_t declared;
 
 	(void)lti;
 	(void)rest;
@@ -168,9 +169,12 @@ enum MHD_Result pa_lti11_launch(pa_http_request *r, pa_lti *lti, const char *res
 		return refuse(r, NULL, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content type", "not a form post",
 			      "The LMS did not send an LTI 1.1 launch form. Ask your LMS administrator to check the tool's "
 			      "launch URL.");
-	if (!length || !strcmp(length, "0"))
+	if ((!length && !pa_http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING)) || (length && !strcmp(length, "0")))
 		return refuse(r, NULL, MHD_HTTP_BAD_REQUEST, "body", "empty launch form",
 			      "The launch form was empty. Ask your LMS administrator to check the tool's settings.");
+	if (length && (pa_parse_int64(&declared, length, 0, INT64_MAX) != 0 || (uint64_t)declared > LAUNCH_MAX_BODY))
+		return refuse(r, NULL, MHD_HTTP_CONTENT_TOO_LARGE, "body", "the form is larger than 64 KiB",
+			      "The launch form was too large to be an LTI launch.");
 	return pa_http_buffer_body(r, LAUNCH_MAX_BODY, launch_finish);
 }
 
