@@ -6,6 +6,7 @@
 #include "lti/deeplink.h"
 #include "lti/lti13.h"
 #include "lti/register.h"
+#include "lti/lti11.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
@@ -17,6 +18,7 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	{ "/lti/register", "GET", pa_lti_register },
 	{ "/lti/deep-link", "POST", pa_lti_deep_link_post },
 	/* LTI 1.1 */
+	{ "/lti/11/launch", "POST", pa_lti11_launch },
 	/* instructors */
 	{ NULL, NULL, NULL },
 };

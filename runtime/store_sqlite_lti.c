@@ -20,6 +20,11 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.deployment_add = pa_sqlite_deployment_add,
 	.deployment_check = pa_sqlite_deployment_check,
 	/* --- consumers (1.1) --- */
+	.consumer_add = pa_sqlite_consumer_add,
+	.consumer_get = pa_sqlite_consumer_get,
+	.consumer_by_id = pa_sqlite_consumer_by_id,
+	.consumer_list = pa_sqlite_consumer_list,
+	.consumer_remove = pa_sqlite_consumer_remove,
 	/* --- single-use values --- */
 	.nonce_put = pa_sqlite_nonce_put,
 	.nonce_take = pa_sqlite_nonce_take,
