@@ -17,10 +17,11 @@
 
 typedef struct pa_lti_keyring pa_lti_keyring;
 
-/* The keys of store, a first pair made (RSA 2048) if there is none. grace:
- * seconds a retired key stays published. The keyring reads the store
- * again at most once a minute, so a rotation by the CLI reaches a running
- * server. */
+/* The keys of store, a first pair made (RSA 2048) if there is none: in a
+ * thread of its own, so that a server starts listening at once (the calls
+ * below wait for it). grace: seconds a retired key stays published. The
+ * keyring reads the store again at most once a minute, so a rotation by
+ * the CLI reaches a running server. */
 int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace);
 void pa_lti_keyring_free(pa_lti_keyring *k);
 

@@ -45,13 +45,13 @@ static const char *loggable(char out[96], const char *s)
 }
 
 /* Refuse the launch: a page for the learner, a line for the admin naming the check. */
-static enum MHD_Result refuse(pa_http_request *r, unsigned status, const char *check, const char *detail,
-			      const char *message)
+static enum MHD_Result refuse(pa_http_request *r, const char *key, unsigned status, const char *check,
+			      const char *detail, const char *message)
 {
 	char a[96], b[96];
 
-	pa_warn("lti11: launch refused (%s): %s; consumer %s from %s", check, detail,
-		loggable(a, r->route_data ? (const char *)r->route_data : NULL), loggable(b, r->fwd.client));
+	pa_warn("lti11: launch refused (%s): %s; consumer %s from %s", check, detail, loggable(a, key),
+		loggable(b, r->fwd.client));
 	return pa_lti_page_error(r, status, "This activity could not be opened", message);
 }
 
@@ -160,17 +160,21 @@ enum MHD_Result pa_lti11_launch(pa_http_request *r, pa_lti *lti, const char *res
 {
 	const char *type = pa_http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *length = pa_http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int64_t declared;
 
 	(void)lti;
 	(void)rest;
 	if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
 	    (type[33] && type[33] != ';' && type[33] != ' '))
-		return refuse(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content type", "not a form post",
+		return refuse(r, NULL, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content type", "not a form post",
 			      "The LMS did not send an LTI 1.1 launch form. Ask your LMS administrator to check the tool's "
 			      "launch URL.");
-	if (!length || !strcmp(length, "0"))
-		return refuse(r, MHD_HTTP_BAD_REQUEST, "body", "empty launch form",
+	if ((!length && !pa_http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING)) || (length && !strcmp(length, "0")))
+		return refuse(r, NULL, MHD_HTTP_BAD_REQUEST, "body", "empty launch form",
 			      "The launch form was empty. Ask your LMS administrator to check the tool's settings.");
+	if (length && (pa_parse_int64(&declared, length, 0, INT64_MAX) != 0 || (uint64_t)declared > LAUNCH_MAX_BODY))
+		return refuse(r, NULL, MHD_HTTP_CONTENT_TOO_LARGE, "body", "the form is larger than 64 KiB",
+			      "The launch form was too large to be an LTI launch.");
 	return pa_http_buffer_body(r, LAUNCH_MAX_BODY, launch_finish);
 }
 
@@ -194,67 +198,66 @@ static enum MHD_Result launch_finish(pa_http_request *r)
 	pa_form body = PA_FORM_INIT, query = PA_FORM_INIT, p = PA_FORM_INIT;
 	pa_store_consumer consumer = { 0 };
 	pa_buf url = PA_BUF_INIT, scope = PA_BUF_INIT, subject = PA_BUF_INIT, name = PA_BUF_INIT;
-	const char *v, *key, *nonce, *user_id, *link_id, *sourcedid, *outcome_url;
+	const char *v, *key = NULL, *nonce, *user_id, *link_id, *sourcedid, *outcome_url;
 	int64_t stamp, now = (int64_t)time(NULL), window = pa_config_int(lti->cfg, PA_CFG_LTI_OAUTH_WINDOW);
 	char detail[96];
 	enum MHD_Result ret;
 	int rc;
 
 	if (pa_buf_error(&r->body)) {
-		ret = refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "body", "the form is larger than 64 KiB",
+		ret = refuse(r, key, MHD_HTTP_CONTENT_TOO_LARGE, "body", "the form is larger than 64 KiB",
 			     "The launch form was too large to be an LTI launch.");
 		goto done;
 	}
 	if ((rc = pa_form_parse(&body, pa_buf_cstr(&r->body), r->body.len)) != 0 || (rc = read_query(&query, r)) != 0 ||
 	    (rc = pa_oauth1_collect(&p, NULL, &query, pa_http_header(r, MHD_HTTP_HEADER_AUTHORIZATION), &body)) != 0) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "parameters", pa_error_last(),
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "parameters", pa_error_last(),
 			     "The launch could not be read. Ask your LMS administrator to check the tool's settings.");
 		goto done;
 	}
 	if (!(v = pa_form_get(&p, "lti_message_type")) || strcmp(v, "basic-lti-launch-request") != 0) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "lti_message_type", loggable(detail, v),
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "lti_message_type", loggable(detail, v),
 			     "This is not an LTI 1.1 launch (lti_message_type should be basic-lti-launch-request).");
 		goto done;
 	}
 	if (!(v = pa_form_get(&p, "lti_version")) || strcmp(v, "LTI-1p0") != 0) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "lti_version", loggable(detail, v),
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "lti_version", loggable(detail, v),
 			     "This is not an LTI 1.1 launch (lti_version should be LTI-1p0).");
 		goto done;
 	}
 	if (!(v = pa_form_get(&p, "oauth_signature_method")) || strcmp(v, "HMAC-SHA1") != 0) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "oauth_signature_method", loggable(detail, v),
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "oauth_signature_method", loggable(detail, v),
 			     "The launch is not signed with HMAC-SHA1, the only method this tool accepts.");
 		goto done;
 	}
 	if ((v = pa_form_get(&p, "oauth_version")) != NULL && strcmp(v, "1.0") != 0) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "oauth_version", loggable(detail, v),
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "oauth_version", loggable(detail, v),
 			     "The launch is signed with an OAuth version other than 1.0.");
 		goto done;
 	}
 	if (!(key = nonempty(&p, "oauth_consumer_key"))) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "oauth_consumer_key", "missing",
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "oauth_consumer_key", "missing",
 			     "The launch carries no consumer key. Ask your LMS administrator to enter the tool's key "
 			     "and secret.");
 		goto done;
 	}
-	r->route_data = (void *)key;  /* for the log lines, until p goes */
 	if ((rc = pa_store_consumer_get(&consumer, lti->store, key)) != 0) {
 		ret = rc == PA_ENOTFOUND
-			? refuse(r, MHD_HTTP_UNAUTHORIZED, "consumer", "unknown consumer key",
+			? refuse(r, key, MHD_HTTP_UNAUTHORIZED, "consumer", "unknown consumer key",
 				 "This LMS is not registered with the tool (unknown consumer key). Ask your LMS administrator.")
-			: refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE, "consumer", pa_error_last(),
+			: refuse(r, key, MHD_HTTP_SERVICE_UNAVAILABLE, "consumer", pa_error_last(),
 				 "The tool could not check the launch just now. Please try again in a moment.");
 		goto done;
 	}
 	if (!(v = pa_form_get(&p, "oauth_timestamp")) || pa_parse_int64(&stamp, v, 1, INT64_MAX / 2) != 0 ||
 	    v[0] == '+' || stamp < now - window || stamp > now + window) {
-		ret = refuse(r, MHD_HTTP_UNAUTHORIZED, "oauth_timestamp", v ? loggable(detail, v) : "missing",
+		ret = refuse(r, key, MHD_HTTP_UNAUTHORIZED, "oauth_timestamp", v ? loggable(detail, v) : "missing",
 			     "The launch is too old, or the LMS's clock is wrong. Go back to the course and open the "
 			     "activity again.");
 		goto done;
 	}
 	if (!(nonce = nonempty(&p, "oauth_nonce")) || strlen(nonce) > 255) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "oauth_nonce", nonce ? "longer than 255 bytes" : "missing",
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "oauth_nonce", nonce ? "longer than 255 bytes" : "missing",
 			     "The launch carries no usable nonce.");
 		goto done;
 	}
@@ -268,7 +271,7 @@ static enum MHD_Result launch_finish(pa_http_request *r)
 		char u[96];
 
 		pa_buf_printf(&scope, "%s (signed URL taken as %s)", pa_error_last(), loggable(u, url.ptr));
-		ret = refuse(r, MHD_HTTP_UNAUTHORIZED, "oauth_signature", pa_buf_cstr(&scope),
+		ret = refuse(r, key, MHD_HTTP_UNAUTHORIZED, "oauth_signature", pa_buf_cstr(&scope),
 			     "The launch's signature is not valid. Ask your LMS administrator to check the tool's "
 			     "consumer key, shared secret and launch URL.");
 		goto done;
@@ -279,19 +282,19 @@ static enum MHD_Result launch_finish(pa_http_request *r)
 				((stamp > now ? stamp : now) + window) * 1000 + 1000);
 	if (rc) {
 		ret = rc == PA_EEXISTS
-			? refuse(r, MHD_HTTP_UNAUTHORIZED, "oauth_nonce", "replayed",
+			? refuse(r, key, MHD_HTTP_UNAUTHORIZED, "oauth_nonce", "replayed",
 				 "This launch was already used. Go back to the course and open the activity again.")
-			: refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE, "oauth_nonce", pa_error_last(),
+			: refuse(r, key, MHD_HTTP_SERVICE_UNAVAILABLE, "oauth_nonce", pa_error_last(),
 				 "The tool could not check the launch just now. Please try again in a moment.");
 		goto done;
 	}
 	if (!(link_id = nonempty(&p, "resource_link_id"))) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "resource_link_id", "missing",
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "resource_link_id", "missing",
 			     "The launch does not say which activity it is for (no resource_link_id).");
 		goto done;
 	}
 	if (!(user_id = nonempty(&p, "user_id"))) {
-		ret = refuse(r, MHD_HTTP_BAD_REQUEST, "user_id", "missing",
+		ret = refuse(r, key, MHD_HTTP_BAD_REQUEST, "user_id", "missing",
 			     "The launch does not say who you are (no user_id). Ask your LMS administrator to let the "
 			     "tool receive the user's identifier.");
 		goto done;
@@ -327,7 +330,6 @@ static enum MHD_Result launch_finish(pa_http_request *r)
 		ret = pa_lti_launch_finish(r, lti, &l);
 	}
 done:
-	r->route_data = NULL;
 	pa_store_consumer_dispose(&consumer);
 	pa_form_dispose(&p);
 	pa_form_dispose(&body);

@@ -356,7 +356,8 @@ static int normalize(pa_buf *out, const pa_form *params)
 		}
 		n++;
 	}
-	qsort(pairs, n, sizeof(*pairs), pair_cmp);
+	if (n > 1)
+		qsort(pairs, n, sizeof(*pairs), pair_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			pa_buf_putc(out, '&');

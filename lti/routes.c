@@ -3,11 +3,11 @@
  * ending in '/' is a prefix: the handler gets what follows it.
  */
 #include "lti/internal.h"
-#include "lti/outbox.h"
-#include "lti/lti11.h"
 #include "lti/deeplink.h"
 #include "lti/lti13.h"
 #include "lti/register.h"
+#include "lti/lti11.h"
+#include "lti/outbox.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */

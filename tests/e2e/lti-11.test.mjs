@@ -221,6 +221,10 @@ test('refused: no resource_link_id, no user_id, not a basic launch', async () =>
   assert.equal(res.status, 415);
   await res.text();
   assert.match(logSince(mark), /launch refused \(content type\)/);
+  // Larger than any launch form (64 KiB).
+  const big = await post([...signed, ['filler', 'x'.repeat(70 * 1024)]]);
+  assert.equal(big.status, 413);
+  await big.text();
 });
 
 test('behind a TLS proxy: the URL the consumer signed is the public one', async () => {
@@ -230,6 +234,16 @@ test('behind a TLS proxy: the URL the consumer signed is the public one', async 
   assert.match(res.headers.get('location'), /^https:\/\/tool\.example\.org\/play\/\d+\?/);
   // Signed for the address behind the proxy: refused.
   await refused(signLaunch(toolUrl, KEY, secret, launchParams()), 401, 'oauth_signature', headers);
+});
+
+test('a launch URL with a query string: its parameters are signed too', async () => {
+  const url = `${toolUrl}?from=lms&note=a%20b`;
+  const signed = signLaunch(url, KEY, secret, launchParams());
+  const ok = await fetch(url, { method: 'POST', body: formBody(signed), redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(ok.status, 303);
+  // The same form posted without the query it was signed with.
+  await refused(signLaunch(url, KEY, secret, launchParams()), 401, 'oauth_signature');
 });
 
 test('consumer remove: its launches are refused at once', async () => {

@@ -25,6 +25,18 @@ static pa_store *open_store(const char *dir)
 	return s;
 }
 
+/* A keyring whose first key (made aside on a first start) is there. */
+static pa_lti_keyring *keyring(pa_store *s, int64_t grace)
+{
+	pa_lti_keyring *k = NULL;
+	pa_buf b = PA_BUF_INIT;
+
+	assert_int_equal(pa_lti_keyring_new(&k, s, grace), 0);
+	assert_int_equal(pa_lti_keyring_jwks(&b, k), 0);
+	pa_buf_dispose(&b);
+	return k;
+}
+
 static json_t *jwks_of(pa_lti_keyring *k)
 {
 	pa_buf b = PA_BUF_INIT;
@@ -90,9 +102,10 @@ static void test_keys__first_start(void **state)
 
 	(void)state;
 	assert_int_equal(current_keys(s, NULL), 0);
+	/* Made aside: the keyring is there at once, its calls wait for the key. */
 	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
-	assert_int_equal(current_keys(s, &kid), 1);
 	jwks = jwks_of(k);
+	assert_int_equal(current_keys(s, &kid), 1);
 	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 1);
 	key = json_array_get(json_object_get(jwks, "keys"), 0);
 	assert_string_equal(json_string_value(json_object_get(key, "kty")), "RSA");
@@ -123,6 +136,22 @@ static void test_keys__first_start(void **state)
 	free(dir);
 }
 
+/* A server stopped at once after its first start: the key being made is
+ * finished and kept, not torn. */
+static void test_keys__freed_while_making(void **state)
+{
+	char *dir = pa_test_tmpdir("keys-freed");
+	pa_store *s = open_store(dir);
+	pa_lti_keyring *k = NULL;
+
+	(void)state;
+	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	pa_lti_keyring_free(k);
+	assert_int_equal(current_keys(s, NULL), 1);
+	pa_store_close(s);
+	free(dir);
+}
+
 static void test_keys__signature_verifies_with_published_keys(void **state)
 {
 	char *dir = pa_test_tmpdir("keys-sign");
@@ -133,7 +162,7 @@ static void test_keys__signature_verifies_with_published_keys(void **state)
 	pa_jwt jwt = { 0 };
 
 	(void)state;
-	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	k = keyring(s, GRACE);
 	current_keys(s, &kid);
 	token = sign(k, "learner");
 	jwks = jwks_of(k);
@@ -162,7 +191,7 @@ static void test_keys__rotate_keeps_old_key_in_grace(void **state)
 	pa_jwt jwt = { 0 };
 
 	(void)state;
-	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	k = keyring(s, GRACE);
 	current_keys(s, &old_kid);
 	old_token = sign(k, "before");
 	assert_int_equal(pa_lti_keys_rotate(&new_kid, s), 0);
@@ -257,7 +286,7 @@ static void test_keys__running_keyring_sees_rotation(void **state)
 	json_t *jwks;
 
 	(void)state;
-	assert_int_equal(pa_lti_keyring_new(&k, server, GRACE), 0);
+	k = keyring(server, GRACE);
 	pa_lti_keyring_set_reload(k, 3600 * 1000);
 	current_keys(server, &old_kid);
 	cli = open_store(dir);
@@ -366,6 +395,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys__thumbprint_rfc7638),
 		cmocka_unit_test(test_keys__first_start),
+		cmocka_unit_test(test_keys__freed_while_making),
 		cmocka_unit_test(test_keys__signature_verifies_with_published_keys),
 		cmocka_unit_test(test_keys__rotate_keeps_old_key_in_grace),
 		cmocka_unit_test(test_keys__store_refuses_incomplete_and_second_first),
