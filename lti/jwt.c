@@ -256,9 +256,6 @@ int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
 		goto done;
 	if ((rc = check_header(header)) != 0)
 		goto done;
-	kid = json_object_get(header, "kid");
-	if ((rc = find_key(&key, jwks, kid ? json_string_value(kid) : NULL)) != 0)
-		goto done;
 	if (c.dot2 + 1 == c.len) {
 		rc = pa_error_set(PA_EINVALID, "jwt: no signature");
 		goto done;
@@ -270,6 +267,11 @@ int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
 		rc = pa_error_set(PA_EPARSE, "jwt: the payload or the signature is not base64url");
 		goto done;
 	}
+	/* Only a well-formed token may look for its key: a malformed one must
+	 * not make the caller fetch the platform's keys again. */
+	kid = json_object_get(header, "kid");
+	if ((rc = find_key(&key, jwks, kid ? json_string_value(kid) : NULL)) != 0)
+		goto done;
 	if ((rc = import_key(&jwk, key)) != 0)
 		goto done;
 	if (!(jws = cjose_jws_import(token, c.len, &err))) {

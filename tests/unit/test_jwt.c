@@ -378,6 +378,16 @@ static void test_jwt__malformed(void **state)
 	pa_buf_put(&t, good, (size_t)(strrchr(good, '.') - good));
 	pa_buf_puts(&t, ".AAAAA");  /* a length base64 never has */
 	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	/* Malformed with a kid we lack: PA_EPARSE, not PA_ENOTFOUND (which
+	 * would have the caller fetch the platform's keys again). */
+	{
+		char *other = forge("{\"alg\":\"RS256\",\"kid\":\"unknown\"}", "{}", "RS256", f->a.pkey, NULL);
+
+		assert_int_equal(pa_jwt_verify(&f->jwt, other, f->jwks), PA_ENOTFOUND);
+		other[strlen(other) - 1] = '=';
+		assert_int_equal(pa_jwt_verify(&f->jwt, other, f->jwks), PA_EPARSE);
+		free(other);
+	}
 	assert_int_not_equal(pa_jwt_verify(&f->jwt, NULL, f->jwks), 0);
 	pa_buf_dispose(&t);
 	free(good);
