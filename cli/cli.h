@@ -35,8 +35,12 @@ int pa_cmd_preview(int argc, char **argv);
 void pa_cmd_preview_usage(FILE *out);
 int pa_cmd_serve(int argc, char **argv);
 void pa_cmd_serve_usage(FILE *out);
+int pa_cmd_platform(int argc, char **argv);
+void pa_cmd_platform_usage(FILE *out);
 int pa_cmd_keys(int argc, char **argv);
 void pa_cmd_keys_usage(FILE *out);
+int pa_cmd_consumer(int argc, char **argv);
+void pa_cmd_consumer_usage(FILE *out);
 
 /* One option of a subcommand. */
 typedef struct pa_cli_opt {

@@ -12,8 +12,10 @@ static const pa_command commands[] = {
 	{ "admin", "create, list and revoke admin tokens", pa_cmd_admin, pa_cmd_admin_usage },
 	{ "preview", "print a link that plays a package without an LMS", pa_cmd_preview, pa_cmd_preview_usage },
 	{ "serve", "run the HTTP server", pa_cmd_serve, pa_cmd_serve_usage },
+	{ "platform", "register LTI 1.3 platforms (LMSs) by hand", pa_cmd_platform, pa_cmd_platform_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
 	{ "keys", "list and rotate the tool's LTI 1.3 signing keys", pa_cmd_keys, pa_cmd_keys_usage },
+	{ "consumer", "add, list and remove LTI 1.1 consumers (key and shared secret)", pa_cmd_consumer, pa_cmd_consumer_usage },
 };
 
 static void usage(FILE *out)

@@ -41,7 +41,19 @@ typedef struct pa_store_lti_ops {
 	int (*key_rotate)(pa_store *store, const pa_store_lti_key *in);
 	int (*key_list)(pa_store_lti_key **out, size_t *count, pa_store *store);
 	/* --- platforms and deployments (1.3) --- */
+	int (*platform_add)(int64_t *out, pa_store *store, const pa_store_platform *in);
+	int (*platform_get)(pa_store_platform *out, pa_store *store, int64_t id);
+	int (*platform_find)(pa_store_platform *out, pa_store *store, const char *issuer, const char *client_id);
+	int (*platform_list)(pa_store_platform **out, size_t *count, pa_store *store);
+	int (*platform_remove)(pa_store *store, int64_t id);
+	int (*deployment_add)(pa_store *store, int64_t platform_id, const char *deployment_id);
+	int (*deployment_check)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	/* --- consumers (1.1) --- */
+	int (*consumer_add)(int64_t *out, pa_store *store, const char *key, const char *secret, const char *name);
+	int (*consumer_get)(pa_store_consumer *out, pa_store *store, const char *key);
+	int (*consumer_by_id)(pa_store_consumer *out, pa_store *store, int64_t id);
+	int (*consumer_list)(pa_store_consumer **out, size_t *count, pa_store *store);
+	int (*consumer_remove)(pa_store *store, const char *key);
 	/* --- single-use values --- */
 	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
 	int (*nonce_take)(char **out, pa_store *store, const char *scope, const char *value);

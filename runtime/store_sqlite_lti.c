@@ -12,7 +12,19 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.key_rotate = pa_sqlite_lti_key_rotate,
 	.key_list = pa_sqlite_lti_key_list,
 	/* --- platforms and deployments (1.3) --- */
+	.platform_add = pa_sqlite_platform_add,
+	.platform_get = pa_sqlite_platform_get,
+	.platform_find = pa_sqlite_platform_find,
+	.platform_list = pa_sqlite_platform_list,
+	.platform_remove = pa_sqlite_platform_remove,
+	.deployment_add = pa_sqlite_deployment_add,
+	.deployment_check = pa_sqlite_deployment_check,
 	/* --- consumers (1.1) --- */
+	.consumer_add = pa_sqlite_consumer_add,
+	.consumer_get = pa_sqlite_consumer_get,
+	.consumer_by_id = pa_sqlite_consumer_by_id,
+	.consumer_list = pa_sqlite_consumer_list,
+	.consumer_remove = pa_sqlite_consumer_remove,
 	/* --- single-use values --- */
 	.nonce_put = pa_sqlite_nonce_put,
 	.nonce_take = pa_sqlite_nonce_take,
