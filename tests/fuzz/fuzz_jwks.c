@@ -1,7 +1,8 @@
 /*
  * lti/jwt on hostile key sets: a platform's JWKS (any JSON) against a
  * fixed token signed by jose (tests/fixtures/jwt/jose.jwt). pa_jwt_verify
- * must refuse or accept, never crash, leak or read out of bounds.
+ * must refuse or accept, never crash, leak or read out of bounds, and a
+ * key set imported once (pa_jwt_keyset) must answer as the JSON does.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -25,15 +26,23 @@ static const char token[] =
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_t *jwks = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
-	pa_jwt jwt;
+	pa_jwt_keyset *ks = NULL;
+	pa_jwt jwt, other;
+	int rc, ks_rc;
 
 	if (!jwks)
 		return 0;
-	if (pa_jwt_verify(&jwt, token, jwks) == 0) {
-		if (!json_is_object(jwt.claims))
+	rc = pa_jwt_verify(&jwt, token, jwks);
+	if (rc == 0 && !json_is_object(jwt.claims))
+		abort();
+	if (pa_jwt_keyset_new(&ks, jwks) == 0) {
+		ks_rc = pa_jwt_verify_keyset(&other, token, ks);
+		if (ks_rc != rc)
 			abort();
-		pa_jwt_dispose(&jwt);
+		pa_jwt_dispose(&other);
+		pa_jwt_keyset_free(ks);
 	}
+	pa_jwt_dispose(&jwt);
 	json_decref(jwks);
 	return 0;
 }
