@@ -35,10 +35,14 @@ int pa_cmd_preview(int argc, char **argv);
 void pa_cmd_preview_usage(FILE *out);
 int pa_cmd_serve(int argc, char **argv);
 void pa_cmd_serve_usage(FILE *out);
+int pa_cmd_grades(int argc, char **argv);
+void pa_cmd_grades_usage(FILE *out);
 int pa_cmd_platform(int argc, char **argv);
 void pa_cmd_platform_usage(FILE *out);
 int pa_cmd_keys(int argc, char **argv);
 void pa_cmd_keys_usage(FILE *out);
+int pa_cmd_consumer(int argc, char **argv);
+void pa_cmd_consumer_usage(FILE *out);
 
 /* --- lti-admin --- */
 int pa_cmd_lti_config(int argc, char **argv);

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/util.h"
+#include "runtime/scorm/internal.h"
 #include "runtime/scorm/seq.h"
 #include "runtime/seqtree.h"
 
@@ -33,6 +34,10 @@ void pa_cmd_sequence_usage(FILE *out)
 	      "                      cmi.objectives.N.*, adl.nav.request)\n"
 	      "  terminate           the SCO calls Terminate: its data reaches the tracking model\n"
 	      "                      and adl.nav.request, if set, is processed\n"
+	      "  elapse DURATION     wall-clock time passes for the SCO being delivered (its\n"
+	      "                      absolute duration; ISO 8601, PT30M)\n"
+	      "  clock DATETIME      the host's current time, for begin and end time limits\n"
+	      "                      (2026-03-01T09:00:00Z; until set, not checked)\n"
 	      "  valid REQUEST [ID]  adl.nav.request_valid: true or false\n"
 	      "  relaunch            save the tracking state, close, reload it (a new session)\n"
 	      "Prints one line per step, 'STEP -> RESULT' (the activity delivered, an exception\n"
@@ -75,40 +80,13 @@ static const char *keep(runtime *rt, const char *s)
 	return d;
 }
 
-/* ISO 8601 duration (cmi.session_time) to seconds; -1 if malformed. */
+/* ISO 8601 duration as cmi.session_time holds it (timeinterval(second,10,2))
+ * to seconds; -1 if malformed. */
 static double parse_duration(const char *s)
 {
-	double total = 0;
-	bool time = false, any = false;
+	uint64_t cs;
 
-	if (*s++ != 'P')
-		return -1;
-	while (*s) {
-		char *end;
-		double v;
-
-		if (*s == 'T') {
-			if (time)
-				return -1;
-			time = true;
-			s++;
-			continue;
-		}
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = strtod(s, &end);
-		switch (*end) {
-		case 'Y': if (time) return -1; total += v * 365.25 * 86400; break;
-		case 'M': total += time ? v * 60 : v * 30.4375 * 86400; break;
-		case 'D': if (time) return -1; total += v * 86400; break;
-		case 'H': if (!time) return -1; total += v * 3600; break;
-		case 'S': if (!time) return -1; total += v; break;
-		default: return -1;
-		}
-		any = true;
-		s = end + 1;
-	}
-	return any ? total : -1;
+	return pa_scorm_interval(s, &cs) ? (double)cs / 100 : -1;
 }
 
 static const char *in_list(const char *v, const char *const *list)
@@ -281,6 +259,8 @@ static void print_status(const pa_seq *seq)
 			printf(" progress=%.4g", s.completion_amount);
 		if (s.activity_experienced_duration > 0)
 			printf(" time=%.0fs", s.activity_experienced_duration);
+		if (s.activity_absolute_duration != s.activity_experienced_duration)
+			printf(" elapsed=%.0fs", s.activity_absolute_duration);
 		if (s.suspended)
 			fputs(" suspended", stdout);
 		if (!s.available)
@@ -356,6 +336,8 @@ static int relaunch(pa_seq **seq, const pa_buf *tree, uint64_t seed, char *err)
 static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const char *script_path, char *text)
 {
 	runtime rt;
+	double now = 0;     /* the `clock` step's time, kept across relaunch */
+	bool clock_set = false;
 	unsigned lineno = 0;
 	char *line = text;
 	int status = PA_EXIT_OK;
@@ -438,6 +420,30 @@ static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const ch
 			v = pa_seq_request_valid(*seqp, (pa_seq_nav)nav, target);
 			printf("valid %s%s%s -> %s\n", arg, target ? " " : "", target ? target : "",
 			       v > 0 ? "true" : "false");
+		} else if (strcmp(word, "elapse") == 0) {
+			double d = arg ? parse_duration(arg) : -1;
+
+			if (d < 0) {
+				fprintf(stderr, "%s:%u: elapse needs an ISO 8601 duration (PT30M)\n", script_path, lineno);
+				status = PA_EXIT_PROBLEMS;
+				break;
+			}
+			/* Wall-clock time of the SCO being delivered: its attempt's
+			 * absolute duration (cmi.session_time is the experienced one). */
+			rt.r.elapsed_set = 1;
+			rt.r.elapsed += d;
+			rt.dirty = true;
+			printf("elapse %s -> ok\n", arg);
+		} else if (strcmp(word, "clock") == 0) {
+			if (!arg || pa_seqtree_parse_datetime(&now, arg) != 0) {
+				fprintf(stderr, "%s:%u: clock needs a date and time (2026-03-01T09:00:00Z)\n",
+					script_path, lineno);
+				status = PA_EXIT_PROBLEMS;
+				break;
+			}
+			clock_set = true;
+			pa_seq_set_clock(*seqp, now);
+			printf("clock %s -> ok\n", arg);
 		} else if (strcmp(word, "relaunch") == 0) {
 			char err[PA_SEQ_ERR_SIZE];
 
@@ -447,6 +453,8 @@ static int run_script(pa_seq **seqp, const pa_buf *tree, uint64_t seed, const ch
 				status = PA_EXIT_PROBLEMS;
 				break;
 			}
+			if (clock_set)
+				pa_seq_set_clock(*seqp, now);
 			puts("relaunch -> ok");
 		} else if ((nav = pa_seq_nav_parse(word)) >= 0 && nav != PA_SEQ_NAV_NONE) {
 			char label[PA_SEQ_MAX_ID + 32];

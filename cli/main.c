@@ -15,7 +15,9 @@ static const pa_command commands[] = {
 	{ "platform", "register LTI 1.3 platforms (LMSs) by hand", pa_cmd_platform, pa_cmd_platform_usage },
 	{ "sequence", "run SCORM 2004 sequencing on a package with a script", pa_cmd_sequence, pa_cmd_sequence_usage },
 	{ "lti-config", "print every URL an LMS administrator needs to register Passerelle", pa_cmd_lti_config, pa_cmd_lti_config_usage },
+	{ "grades", "list the scores on their way to the LMSs, retry failed ones", pa_cmd_grades, pa_cmd_grades_usage },
 	{ "keys", "list and rotate the tool's LTI 1.3 signing keys", pa_cmd_keys, pa_cmd_keys_usage },
+	{ "consumer", "add, list and remove LTI 1.1 consumers (key and shared secret)", pa_cmd_consumer, pa_cmd_consumer_usage },
 };
 
 static void usage(FILE *out)

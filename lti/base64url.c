@@ -56,6 +56,22 @@ static int value_of(unsigned char c)
 	return -1;
 }
 
+bool pa_b64url_valid(const char *in, size_t len)
+{
+	int last;
+
+	if (len % 4 == 1)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (value_of((unsigned char)in[i]) < 0)
+			return false;
+	if (len == 0)
+		return true;
+	/* The bits of the last character past the last whole byte must be zero. */
+	last = value_of((unsigned char)in[len - 1]);
+	return len % 4 == 2 ? (last & 15) == 0 : len % 4 == 3 ? (last & 3) == 0 : true;
+}
+
 int pa_b64url_decode(unsigned char **out, size_t *out_len, const char *in, size_t len)
 {
 	unsigned char *buf;

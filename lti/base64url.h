@@ -7,12 +7,16 @@
 #ifndef PA_LTI_BASE64URL_H
 #define PA_LTI_BASE64URL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/buf.h"
 
 /* data in base64url appended to out. */
 int pa_b64url_encode(pa_buf *out, const void *data, size_t len);
+
+/* Is in[0..len) base64url as pa_b64url_decode takes it? (No allocation.) */
+bool pa_b64url_valid(const char *in, size_t len);
 
 /* The bytes of in[0..len) in *out (malloc'd, free(); NUL-terminated for
  * convenience, not counted in *out_len). PA_EPARSE when not base64url. */

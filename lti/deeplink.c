@@ -15,6 +15,7 @@
 #include "common/form.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/base64url.h"
 #include "lti/dl_page.h"
 #include "lti/keys.h"
 
@@ -114,60 +115,6 @@ int pa_lti_dl_context_from_claims(pa_lti_dl_context *out, const pa_store_platfor
 
 /* --- the token --- */
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static void put_base64url(pa_buf *out, const unsigned char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-
-		pa_buf_putc(out, b64url[v >> 18 & 63]);
-		pa_buf_putc(out, b64url[v >> 12 & 63]);
-		pa_buf_putc(out, b64url[v >> 6 & 63]);
-		pa_buf_putc(out, b64url[v & 63]);
-	}
-	if (len - i >= 1) {
-		unsigned v = (unsigned)p[i] << 16 | (len - i == 2 ? (unsigned)p[i + 1] << 8 : 0);
-
-		pa_buf_putc(out, b64url[v >> 18 & 63]);
-		pa_buf_putc(out, b64url[v >> 12 & 63]);
-		if (len - i == 2)
-			pa_buf_putc(out, b64url[v >> 6 & 63]);
-	}
-}
-
-static int b64url_value(char c)
-{
-	const char *p = c ? strchr(b64url, c) : NULL;
-
-	return p ? (int)(p - b64url) : -1;
-}
-
-/* Decode len characters of unpadded base64url; PA_EPARSE on anything else. */
-static int get_base64url(pa_buf *out, const char *s, size_t len)
-{
-	unsigned v = 0;
-	int bits = 0;
-
-	if (len % 4 == 1)
-		return pa_error_set(PA_EPARSE, "bad base64url length");
-	for (size_t i = 0; i < len; i++) {
-		int d = b64url_value(s[i]);
-
-		if (d < 0)
-			return pa_error_set(PA_EPARSE, "bad base64url character");
-		v = (v << 6 | (unsigned)d) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			pa_buf_putc(out, (char)(v >> bits & 0xff));
-		}
-	}
-	return pa_buf_error(out);
-}
-
 static int mac(unsigned char out[MAC_BYTES], const unsigned char *key, const char *payload, size_t len)
 {
 	pa_buf msg = PA_BUF_INIT;
@@ -191,9 +138,9 @@ int pa_lti_dl_token_make(pa_buf *out, const unsigned char *key, const pa_lti_dl_
 	size_t start = out->len, payload;
 	int rc = 0;
 
-	obj = json_pack("{sI ss ss ss ss s? sb ss sI}", "p", (json_int_t)c->platform_id, "iss", c->issuer, "aud",
+	obj = json_pack("{sI ss ss ss ss ss? sb ss sI}", "p", (json_int_t)c->platform_id, "iss", c->issuer, "aud",
 			c->client_id, "dep", c->deployment_id, "ret", c->return_url, "data",
-			c->data ? json_string(c->data) : NULL, "multi", c->accept_multiple, "lang", c->lang, "exp",
+			c->data, "multi", c->accept_multiple, "lang", c->lang, "exp",
 			(json_int_t)c->expires);
 	if (!obj || !(text = json_dumps(obj, JSON_COMPACT))) {
 		rc = pa_error_set(PA_ENOMEM, "deep link token: out of memory (or a field is not UTF-8)");
@@ -201,8 +148,7 @@ int pa_lti_dl_token_make(pa_buf *out, const unsigned char *key, const pa_lti_dl_
 	}
 	pa_buf_puts(out, TOKEN_PREFIX);
 	payload = out->len;
-	put_base64url(out, (const unsigned char *)text, strlen(text));
-	if ((rc = pa_buf_error(out)) != 0)
+	if ((rc = pa_b64url_encode(out, text, strlen(text))) != 0)
 		goto done;
 	if ((rc = mac(m, key, out->ptr + payload, out->len - payload)) != 0)
 		goto done;
@@ -244,7 +190,8 @@ int pa_lti_dl_token_check(pa_lti_dl_context *out, const unsigned char *key, cons
 {
 	unsigned char want[MAC_BYTES], got[MAC_BYTES];
 	const char *payload, *dot;
-	pa_buf json = PA_BUF_INIT;
+	unsigned char *json = NULL;
+	size_t json_len = 0;
 	json_t *obj = NULL;
 	const char *lang;
 	size_t len;
@@ -269,9 +216,9 @@ int pa_lti_dl_token_check(pa_lti_dl_context *out, const unsigned char *key, cons
 	if (CRYPTO_memcmp(want, got, MAC_BYTES) != 0)
 		return pa_error_set(PA_EINVALID, "deep link token: bad signature");
 	/* Signed by us: what follows can only fail on our own bugs. */
-	if ((rc = get_base64url(&json, payload, len)) != 0)
+	if ((rc = pa_b64url_decode(&json, &json_len, payload, len)) != 0)
 		goto done;
-	if (!(obj = json_loadb(pa_buf_cstr(&json), json.len, JSON_REJECT_DUPLICATES, NULL)) ||
+	if (!(obj = json_loadb((const char *)json, json_len, JSON_REJECT_DUPLICATES, NULL)) ||
 	    !json_is_integer(json_object_get(obj, "p")) || !json_is_integer(json_object_get(obj, "exp")) ||
 	    !json_is_boolean(json_object_get(obj, "multi")) ||
 	    !(lang = json_string_value(json_object_get(obj, "lang"))) || strlen(lang) != 2) {
@@ -294,7 +241,7 @@ done:
 	if (rc)
 		pa_lti_dl_context_dispose(out);
 	json_decref(obj);
-	pa_buf_dispose(&json);
+	free(json);
 	return rc;
 }
 
@@ -603,9 +550,10 @@ static enum MHD_Result select_items(pa_http_request *r, pa_lti *lti, const char 
 		return catalogue(r, lti, token, c, q, ids, n, w->none_chosen);
 	if (n > 1 && !c->accept_multiple)
 		return catalogue(r, lti, token, c, q, ids, n, w->only_one);
-	/* The platform as it is now: removed or registered again means this request is void. */
+	/* The platform as it is now: removed, registered again or its deployment gone, the request is void. */
 	if ((rc = pa_store_platform_get(&platform, lti->store, c->platform_id)) != 0 ||
-	    strcmp(platform.issuer, c->issuer) != 0 || strcmp(platform.client_id, c->client_id) != 0) {
+	    strcmp(platform.issuer, c->issuer) != 0 || strcmp(platform.client_id, c->client_id) != 0 ||
+	    pa_store_deployment_check(lti->store, platform.id, c->deployment_id) != 0) {
 		pa_store_platform_dispose(&platform);
 		return refuse(r, MHD_HTTP_FORBIDDEN, c->lang, "the platform of this request is no longer registered");
 	}

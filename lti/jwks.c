@@ -7,6 +7,7 @@
 #include "lti/jwks.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,32 @@
 #define JWKS_REFETCH_MS 10000    /* an unknown kid fetches again at most this often */
 #define JWKS_RETRY_MS 10000      /* after a failed fetch, stale keys serve this long */
 
+/* A platform's keys, imported once and shared by the threads verifying
+ * with them; the last reference frees them (after a refetch replaced them). */
+typedef struct shared_keys {
+	pa_jwt_keyset *ks;
+	atomic_uint refs;
+} shared_keys;
+
+static shared_keys *keys_ref(shared_keys *k)
+{
+	if (k)
+		atomic_fetch_add(&k->refs, 1);
+	return k;
+}
+
+static void keys_release(shared_keys *k)
+{
+	if (k && atomic_fetch_sub(&k->refs, 1) == 1) {
+		pa_jwt_keyset_free(k->ks);
+		free(k);
+	}
+}
+
 typedef struct jwks_entry {
 	char *url;
 	pthread_mutex_t fetch;   /* one fetch of this URL at a time */
-	json_t *keys;            /* the last good key set, or NULL (cache lock) */
+	shared_keys *keys;       /* the last good key set, or NULL (cache lock) */
 	int64_t fresh_until;     /* monotonic ms (cache lock) */
 	int64_t last_refresh;    /* monotonic ms of the last fetch for an unknown kid, 0: never */
 	uint64_t gen;            /* fetches done (cache lock) */
@@ -69,7 +92,7 @@ void pa_lti_jwks_cache_free(pa_lti_jwks_cache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->count; i++) {
-		json_decref(c->entries[i]->keys);
+		keys_release(c->entries[i]->keys);
 		free(c->entries[i]->url);
 		pthread_mutex_destroy(&c->entries[i]->fetch);
 		free(c->entries[i]);
@@ -115,8 +138,8 @@ done:
 	return rc;
 }
 
-/* GET url: a JSON object with a "keys" array, else an error. */
-static int fetch(json_t **out, const pa_lti_jwks_cache *c, const char *url)
+/* GET url: a JSON object with a "keys" array, else an error; its keys imported. */
+static int fetch(shared_keys **out, const pa_lti_jwks_cache *c, const char *url)
 {
 	pa_httpc_request req = {
 		.method = "GET", .url = url, .accept = "application/jwk-set+json, application/json",
@@ -143,8 +166,15 @@ static int fetch(json_t **out, const pa_lti_jwks_cache *c, const char *url)
 		rc = pa_error_set(PA_EPARSE, "jwks: %s is not a key set (an object with a \"keys\" array)", url);
 		goto done;
 	}
-	*out = j;
-	j = NULL;
+	if (!(*out = calloc(1, sizeof(**out)))) {
+		rc = pa_error_set(PA_ENOMEM, "jwks: out of memory");
+		goto done;
+	}
+	atomic_init(&(*out)->refs, 1);
+	if ((rc = pa_jwt_keyset_new(&(*out)->ks, j)) != 0) {
+		free(*out);
+		*out = NULL;
+	}
 done:
 	json_decref(j);
 	pa_httpc_response_dispose(&resp);
@@ -152,7 +182,7 @@ done:
 }
 
 /* Without waiting for a fetch: the keys when they serve as they are. */
-static bool keys_ready(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refresh, uint64_t *gen)
+static bool keys_ready(shared_keys **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refresh, uint64_t *gen)
 {
 	int64_t now = now_ms();
 	bool ready;
@@ -161,7 +191,7 @@ static bool keys_ready(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool r
 	*gen = e->gen;
 	ready = e->keys && now < e->fresh_until &&
 		(!refresh || (e->last_refresh && now - e->last_refresh < JWKS_REFETCH_MS));
-	*out = ready ? json_incref(e->keys) : NULL;
+	*out = ready ? keys_ref(e->keys) : NULL;
 	pthread_mutex_unlock(&c->lock);
 	return ready;
 }
@@ -172,10 +202,10 @@ static bool keys_ready(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool r
  * or on refresh at most once in JWKS_REFETCH_MS; a thread that waited for
  * another's fetch takes its result rather than asking again.
  */
-static int keys_get(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refresh)
+static int keys_get(shared_keys **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refresh)
 {
 	char why[sizeof(e->error)];
-	json_t *keys = NULL, *fetched = NULL;
+	shared_keys *keys = NULL, *fetched = NULL;
 	uint64_t gen;
 	int64_t now;
 	bool need;
@@ -187,7 +217,7 @@ static int keys_get(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refr
 	pthread_mutex_lock(&e->fetch);
 	now = now_ms();
 	pthread_mutex_lock(&c->lock);
-	keys = json_incref(e->keys);
+	keys = keys_ref(e->keys);
 	if (e->gen != gen)
 		need = false;  /* another thread fetched while we waited */
 	else if (!keys || now >= e->fresh_until)
@@ -205,11 +235,11 @@ static int keys_get(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refr
 		pthread_mutex_lock(&c->lock);
 		e->gen++;
 		if (rc == 0) {
-			json_decref(e->keys);
-			e->keys = json_incref(fetched);
+			keys_release(e->keys);
+			e->keys = keys_ref(fetched);
 			e->fresh_until = now_ms() + c->ttl_ms;
 			e->error[0] = '\0';
-			json_decref(keys);
+			keys_release(keys);
 			keys = fetched;
 			fetched = NULL;
 		} else {
@@ -231,7 +261,7 @@ static int keys_get(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refr
 	}
 	pthread_mutex_unlock(&e->fetch);
 	if (rc) {
-		json_decref(keys);
+		keys_release(keys);
 		return pa_error_set(PA_EIO, "%s", why);
 	}
 	*out = keys;
@@ -241,7 +271,7 @@ static int keys_get(json_t **out, pa_lti_jwks_cache *c, jwks_entry *e, bool refr
 int pa_lti_jwks_verify(pa_jwt *out, pa_lti_jwks_cache *c, const char *jwks_url, const char *token)
 {
 	jwks_entry *e;
-	json_t *keys = NULL;
+	shared_keys *keys = NULL;
 	int rc;
 
 	out->header = NULL;
@@ -250,15 +280,15 @@ int pa_lti_jwks_verify(pa_jwt *out, pa_lti_jwks_cache *c, const char *jwks_url, 
 		return rc;
 	if ((rc = keys_get(&keys, c, e, false)) != 0)
 		return rc;
-	rc = pa_jwt_verify(out, token, keys);
+	rc = pa_jwt_verify_keyset(out, token, keys->ks);
 	if (rc == PA_ENOTFOUND) {
 		/* The platform may have rotated its keys. */
-		json_decref(keys);
+		keys_release(keys);
 		keys = NULL;
 		if ((rc = keys_get(&keys, c, e, true)) != 0)
 			return rc;
-		rc = pa_jwt_verify(out, token, keys);
+		rc = pa_jwt_verify_keyset(out, token, keys->ks);
 	}
-	json_decref(keys);
+	keys_release(keys);
 	return rc;
 }

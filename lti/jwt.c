@@ -237,35 +237,44 @@ done:
 	return rc;
 }
 
-int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
+/* Everything about a token that needs no key: its parts, its header (the
+ * alg RS256), a signature there, strict base64url. Only a well-formed token
+ * may look for its key: a malformed one must not make the caller fetch the
+ * platform's keys again. *kid (borrowed from *header) may be NULL. */
+static int prepare(json_t **header, compact *c, const char **kid, const char *token)
 {
-	compact c;
-	json_t *header = NULL, *claims = NULL;
-	const json_t *key, *kid;
-	cjose_jwk_t *jwk = NULL;
+	const json_t *k;
+	int rc;
+
+	*kid = NULL;
+	if ((rc = parse_header(header, c, token)) != 0)
+		return rc;
+	if ((rc = check_header(*header)) != 0)
+		return rc;
+	if (c->dot2 + 1 == c->len)
+		return pa_error_set(PA_EINVALID, "jwt: no signature");
+	/* cjose 0.6.2 aborts on some malformed base64 ('=' inside a part):
+	 * it gets only parts that our strict decoder takes. */
+	if (!pa_b64url_valid(token + c->dot1 + 1, c->dot2 - c->dot1 - 1) ||
+	    !pa_b64url_valid(token + c->dot2 + 1, c->len - c->dot2 - 1))
+		return pa_error_set(PA_EPARSE, "jwt: the payload or the signature is not base64url");
+	k = json_object_get(*header, "kid");
+	*kid = k ? json_string_value(k) : NULL;
+	return 0;
+}
+
+/* The signature by cjose, then the claims. */
+static int verify_with(pa_jwt *out, json_t *header, const compact *c, const char *token, const cjose_jwk_t *jwk)
+{
 	cjose_jws_t *jws = NULL;
 	cjose_err err;
 	uint8_t *plain = NULL;
 	size_t plain_len = 0;
 	json_error_t jerr;
-	int rc;
+	json_t *claims = NULL;
+	int rc = 0;
 
-	out->header = NULL;
-	out->claims = NULL;
-	if ((rc = parse_header(&header, &c, token)) != 0)
-		goto done;
-	if ((rc = check_header(header)) != 0)
-		goto done;
-	kid = json_object_get(header, "kid");
-	if ((rc = find_key(&key, jwks, kid ? json_string_value(kid) : NULL)) != 0)
-		goto done;
-	if (c.dot2 + 1 == c.len) {
-		rc = pa_error_set(PA_EINVALID, "jwt: no signature");
-		goto done;
-	}
-	if ((rc = import_key(&jwk, key)) != 0)
-		goto done;
-	if (!(jws = cjose_jws_import(token, c.len, &err))) {
+	if (!(jws = cjose_jws_import(token, c->len, &err))) {
 		rc = pa_error_set(PA_EPARSE, "jwt: malformed token: %s", err.message);
 		goto done;
 	}
@@ -285,14 +294,134 @@ int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
 		rc = pa_error_set(PA_EPARSE, "jwt: the claims are not a JSON object");
 		goto done;
 	}
-	out->header = header;
+	out->header = json_incref(header);
 	out->claims = claims;
-	header = claims = NULL;
+	claims = NULL;
 done:
-	json_decref(header);
 	json_decref(claims);
 	cjose_jws_release(jws);  /* owns plain */
+	return rc;
+}
+
+int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks)
+{
+	compact c;
+	json_t *header = NULL;
+	const json_t *key;
+	const char *kid;
+	cjose_jwk_t *jwk = NULL;
+	int rc;
+
+	out->header = NULL;
+	out->claims = NULL;
+	if ((rc = prepare(&header, &c, &kid, token)) != 0 ||
+	    (rc = find_key(&key, jwks, kid)) != 0 ||
+	    (rc = import_key(&jwk, key)) != 0)
+		goto done;
+	rc = verify_with(out, header, &c, token, jwk);
+done:
+	json_decref(header);
 	cjose_jwk_release(jwk);
+	return rc;
+}
+
+/* --- key sets imported once --- */
+
+typedef struct keyset_key {
+	char *kid;            /* NULL when the key has none */
+	cjose_jwk_t *jwk;     /* NULL when it cannot be used: then rc and why */
+	int rc;
+	char *why;
+} keyset_key;
+
+struct pa_jwt_keyset {
+	keyset_key *keys;
+	size_t count;
+};
+
+void pa_jwt_keyset_free(pa_jwt_keyset *ks)
+{
+	if (!ks)
+		return;
+	for (size_t i = 0; i < ks->count; i++) {
+		free(ks->keys[i].kid);
+		cjose_jwk_release(ks->keys[i].jwk);
+		free(ks->keys[i].why);
+	}
+	free(ks->keys);
+	free(ks);
+}
+
+int pa_jwt_keyset_new(pa_jwt_keyset **out, const json_t *jwks)
+{
+	const json_t *keys = json_is_object(jwks) ? json_object_get(jwks, "keys") : NULL;
+	const json_t *k;
+	pa_jwt_keyset *ks;
+	keyset_key *e;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	if (!json_is_array(keys))
+		return pa_error_set(PA_EINVALID, "jwt: the key set has no keys array");
+	if (!(ks = calloc(1, sizeof(*ks))))
+		return pa_error_set(PA_ENOMEM, "jwt: out of memory");
+	json_array_foreach(keys, i, k) {
+		const json_t *kid;
+
+		if (!key_usable(k))
+			continue;
+		if (!(e = pa_array_push(&ks->keys, &ks->count, sizeof(*ks->keys)))) {
+			rc = PA_ENOMEM;
+			goto done;
+		}
+		kid = json_object_get(k, "kid");
+		if (json_is_string(kid) && !(e->kid = pa_strdup(json_string_value(kid)))) {
+			rc = PA_ENOMEM;
+			goto done;
+		}
+		/* A key we cannot use is kept, to refuse its tokens as pa_jwt_verify would. */
+		if ((e->rc = import_key(&e->jwk, k)) != 0 && !(e->why = pa_strdup(pa_error_last()))) {
+			rc = PA_ENOMEM;
+			goto done;
+		}
+	}
+done:
+	if (rc)
+		pa_jwt_keyset_free(ks);
+	else
+		*out = ks;
+	return rc;
+}
+
+int pa_jwt_verify_keyset(pa_jwt *out, const char *token, const pa_jwt_keyset *ks)
+{
+	compact c;
+	json_t *header = NULL;
+	const char *kid;
+	const keyset_key *key = NULL;
+	int rc;
+
+	out->header = NULL;
+	out->claims = NULL;
+	if ((rc = prepare(&header, &c, &kid, token)) != 0)
+		goto done;
+	for (size_t i = 0; i < ks->count && !key; i++)
+		if (kid ? ks->keys[i].kid && !strcmp(ks->keys[i].kid, kid) : ks->count == 1)
+			key = &ks->keys[i];
+	if (!key) {
+		rc = kid ? pa_error_set(PA_ENOTFOUND, "jwt: no RS256 key with kid %.64s in the key set", kid)
+			 : pa_error_set(PA_ENOTFOUND, "jwt: the token has no kid and the key set has %zu RS256 keys",
+					ks->count);
+		goto done;
+	}
+	if (!key->jwk) {
+		rc = pa_error_set(key->rc, "%s", key->why);
+		goto done;
+	}
+	rc = verify_with(out, header, &c, token, key->jwk);
+done:
+	json_decref(header);
 	return rc;
 }
 

@@ -32,6 +32,19 @@ int pa_jwt_peek_kid(char **out, const char *token);
  */
 int pa_jwt_verify(pa_jwt *out, const char *token, const json_t *jwks);
 
+/*
+ * A key set made ready once for many tokens (lti/jwks.c keeps one per
+ * platform): its RS256 keys imported, so that a verification spends
+ * nothing on them. Read-only once made: threads may share it. Same
+ * answers as pa_jwt_verify with the JWKS it was made from.
+ */
+typedef struct pa_jwt_keyset pa_jwt_keyset;
+
+/* PA_EINVALID when jwks is not {"keys":[...]}. */
+int pa_jwt_keyset_new(pa_jwt_keyset **out, const json_t *jwks);
+void pa_jwt_keyset_free(pa_jwt_keyset *ks);
+int pa_jwt_verify_keyset(pa_jwt *out, const char *token, const pa_jwt_keyset *ks);
+
 /* A signed compact JWS of claims (RS256) appended to out, with kid in its
  * header; private_pem an RSA private key in PEM. */
 int pa_jwt_sign(pa_buf *out, const char *private_pem, const char *kid, const json_t *claims);

@@ -29,8 +29,12 @@
 struct pa_lti_keyring {
 	pa_store *store;
 	int64_t grace_ms;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;      /* what follows */
+	pthread_mutex_t making;    /* one first key made at a time */
+	pthread_t maker;           /* makes the first key off the start path */
+	bool maker_started;
 	int64_t loaded;        /* when the store was last read (ms), 0: never */
+	int64_t reload_ms;     /* how often the store is read again */
 	char *kid;             /* the current key */
 	char *pem;
 	pa_buf jwks;           /* what /lti/jwks serves */
@@ -201,7 +205,7 @@ static int refresh(pa_lti_keyring *k)
 	int64_t now = pa_store_now_ms();
 	int rc;
 
-	if (k->loaded && now - k->loaded < KEYS_RELOAD_MS)
+	if (k->loaded && now - k->loaded < k->reload_ms)
 		return 0;
 	if ((rc = reload(k, now)) != 0) {
 		if (!k->kid)
@@ -213,10 +217,55 @@ static int refresh(pa_lti_keyring *k)
 	return 0;
 }
 
+static bool has_key(pa_lti_keyring *k)
+{
+	bool has;
+
+	pthread_mutex_lock(&k->lock);
+	has = k->kid != NULL;
+	pthread_mutex_unlock(&k->lock);
+	return has;
+}
+
+/* The first key, made if the store has none. Another process may be making
+ * one at the same time: the store takes only the first, and we read that. */
+static int ensure_key(pa_lti_keyring *k)
+{
+	pa_store_lti_key key;
+	int rc = 0;
+
+	if (has_key(k))
+		return 0;
+	pthread_mutex_lock(&k->making);
+	if (has_key(k))
+		goto done;
+	if ((rc = key_make(&key)) != 0)
+		goto done;
+	rc = pa_store_lti_key_add_first(k->store, &key);
+	if (rc == 0)
+		pa_info("lti keys: made the tool's first key pair, kid %s", key.kid);
+	pa_store_lti_key_dispose(&key);
+	if (rc != 0 && rc != PA_EEXISTS)
+		goto done;
+	pthread_mutex_lock(&k->lock);
+	rc = reload(k, pa_store_now_ms());
+	pthread_mutex_unlock(&k->lock);
+done:
+	pthread_mutex_unlock(&k->making);
+	return rc;
+}
+
+static void *maker_main(void *arg)
+{
+	if (ensure_key(arg) != 0)
+		pa_err("lti keys: making the tool's first key pair failed: %s (tried again when needed)",
+		       pa_error_last());
+	return NULL;
+}
+
 int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace)
 {
 	pa_lti_keyring *k;
-	pa_store_lti_key key;
 	int rc;
 
 	*out = NULL;
@@ -224,23 +273,21 @@ int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace)
 		return pa_error_set(PA_ENOMEM, "keys: out of memory");
 	k->store = store;
 	k->grace_ms = grace * 1000;
+	k->reload_ms = KEYS_RELOAD_MS;
 	pa_buf_init(&k->jwks, 0);
 	pthread_mutex_init(&k->lock, NULL);
+	pthread_mutex_init(&k->making, NULL);
 	rc = reload(k, pa_store_now_ms());
 	if (rc == PA_ENOTFOUND) {
-		/* First start. Another process may be making one at the same time:
-		 * the store takes only the first, and we read that one. */
-		if ((rc = key_make(&key)) != 0)
-			goto done;
-		rc = pa_store_lti_key_add_first(store, &key);
-		if (rc == 0)
-			pa_info("lti keys: made the tool's first key pair, kid %s", key.kid);
-		pa_store_lti_key_dispose(&key);
-		if (rc != 0 && rc != PA_EEXISTS)
-			goto done;
-		rc = reload(k, pa_store_now_ms());
+		/* First start. Generating RSA takes from a tenth of a second to
+		 * seconds: a server starting must not wait for it to listen, so it
+		 * is made aside, and a request that needs it waits for it. */
+		if (pthread_create(&k->maker, NULL, maker_main, k) == 0)
+			k->maker_started = true;
+		else
+			maker_main(k);
+		rc = 0;
 	}
-done:
 	if (rc)
 		pa_lti_keyring_free(k);
 	else
@@ -252,19 +299,31 @@ void pa_lti_keyring_free(pa_lti_keyring *k)
 {
 	if (!k)
 		return;
+	if (k->maker_started)
+		pthread_join(k->maker, NULL);
 	free(k->kid);
 	if (k->pem)
 		OPENSSL_cleanse(k->pem, strlen(k->pem));
 	free(k->pem);
 	pa_buf_dispose(&k->jwks);
 	pthread_mutex_destroy(&k->lock);
+	pthread_mutex_destroy(&k->making);
 	free(k);
+}
+
+void pa_lti_keyring_set_reload(pa_lti_keyring *k, int64_t ms)
+{
+	pthread_mutex_lock(&k->lock);
+	k->reload_ms = ms;
+	pthread_mutex_unlock(&k->lock);
 }
 
 int pa_lti_keyring_jwks(pa_buf *out, pa_lti_keyring *k)
 {
 	int rc;
 
+	if ((rc = ensure_key(k)) != 0)
+		return rc;
 	pthread_mutex_lock(&k->lock);
 	if ((rc = refresh(k)) == 0) {
 		pa_buf_put(out, k->jwks.ptr, k->jwks.len);
@@ -279,6 +338,8 @@ int pa_lti_keyring_sign(pa_buf *out, pa_lti_keyring *k, const json_t *claims)
 	char *kid = NULL, *pem = NULL;
 	int rc;
 
+	if ((rc = ensure_key(k)) != 0)
+		return rc;
 	pthread_mutex_lock(&k->lock);
 	if ((rc = refresh(k)) == 0 && (!(kid = pa_strdup(k->kid)) || !(pem = pa_strdup(k->pem))))
 		rc = PA_ENOMEM;

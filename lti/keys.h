@@ -17,12 +17,16 @@
 
 typedef struct pa_lti_keyring pa_lti_keyring;
 
-/* The keys of store, a first pair made (RSA 2048) if there is none. grace:
- * seconds a retired key stays published. The keyring reads the store
- * again at most once a minute, so a rotation by the CLI reaches a running
- * server. */
+/* The keys of store, a first pair made (RSA 2048) if there is none: in a
+ * thread of its own, so that a server starts listening at once (the calls
+ * below wait for it). grace: seconds a retired key stays published. The
+ * keyring reads the store again at most once a minute, so a rotation by
+ * the CLI reaches a running server. */
 int pa_lti_keyring_new(pa_lti_keyring **out, pa_store *store, int64_t grace);
 void pa_lti_keyring_free(pa_lti_keyring *k);
+
+/* How often the keyring reads the store again, in ms (default 60000; tests shorten it). */
+void pa_lti_keyring_set_reload(pa_lti_keyring *k, int64_t ms);
 
 /* The published JWKS ({"keys":[...public RSA keys, kid, alg RS256, use sig]}) appended to out. */
 int pa_lti_keyring_jwks(pa_buf *out, pa_lti_keyring *k);

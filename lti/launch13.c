@@ -32,6 +32,8 @@
 typedef struct login_state {
 	int64_t platform_id;
 	const char *nonce, *target, *binding;
+	const json_t *storage;   /* {target, origin} when the login wrote to platform storage */
+	bool cookie_seen;
 	json_t *json;
 } login_state;
 
@@ -213,6 +215,9 @@ static enum MHD_Result take_state(bool *ok, launch_ctx *c, const char *state)
 	c->st.nonce = str_claim(c->st.json, "nonce");
 	c->st.target = str_claim(c->st.json, "target");
 	c->st.binding = str_claim(c->st.json, "binding");
+	c->st.storage = json_object_get(c->st.json, "storage");
+	if (!str_claim(c->st.storage, "target") || !str_claim(c->st.storage, "origin"))
+		c->st.storage = NULL;
 	if (id <= 0 || !c->st.nonce || !c->st.target)
 		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "its stored data is unreadable", STALE_TITLE, STALE_TEXT);
 	c->st.platform_id = (int64_t)id;
@@ -229,6 +234,7 @@ static bool browser_bound(launch_ctx *c, const char *state)
 
 	pa_buf_printf(&name, PA_LTI13_COOKIE_PREFIX "%s", state);
 	value = pa_buf_error(&name) ? NULL : MHD_lookup_connection_value(c->r->conn, MHD_COOKIE_KIND, name.ptr);
+	c->st.cookie_seen = value != NULL;
 	ok = !value || (c->st.binding && pa_secret_equal(value, strlen(value), c->st.binding, strlen(c->st.binding)));
 	pa_buf_dispose(&name);
 	return ok;
@@ -406,9 +412,144 @@ done:
 	return ret;
 }
 
+/* A verified launch goes on: deep linking, or the player. */
+static enum MHD_Result dispatch(launch_ctx *c)
+{
+	const char *type = str_claim(c->jwt.claims, LTI_CLAIM "message_type");
+
+	if (type && !strcmp(type, "LtiDeepLinkingRequest"))
+		return pa_lti_deep_link_request(c->r, c->lti, &c->platform, c->jwt.claims);
+	return finish(c);
+}
+
+/*
+ * No cookie came back, and the login wrote the state's binding to platform
+ * storage: a page asks the platform for it (lti.get_data) and posts it back
+ * with a single-use continuation that holds the verified claims. What the
+ * platform answers (or its silence, after 2 seconds) decides nothing but
+ * the binding: the state was taken and the token checked already.
+ */
+static enum MHD_Result storage_check(launch_ctx *c, const char *state)
+{
+	pa_buf id = PA_BUF_INIT, script = PA_BUF_INIT, body = PA_BUF_INIT, csp = PA_BUF_INIT, base = PA_BUF_INIT;
+	json_t *data = json_object();
+	char *text = NULL;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len;
+
+	if (!data || json_object_set_new(data, "platform", json_integer(c->platform.id)) ||
+	    json_object_set_new(data, "binding", json_string(c->st.binding ? c->st.binding : "")) ||
+	    json_object_set(data, "claims", c->jwt.claims) || !(text = json_dumps(data, JSON_COMPACT)) ||
+	    pa_lti13_random(&id) != 0 || pa_lti13_random(&script) != 0) {
+		ret = refuse(c->r, MHD_HTTP_INTERNAL_SERVER_ERROR, "memory", "out of memory",
+			     "Passerelle cannot open the activity now", "Try again in a moment.");
+		goto done;
+	}
+	if (pa_store_nonce_put(c->lti->store, "launch13", pa_buf_cstr(&id), text, pa_store_now_ms() + 120000) != 0) {
+		ret = refuse(c->r, MHD_HTTP_SERVICE_UNAVAILABLE, "store", pa_error_last(),
+			     "Passerelle cannot open the activity now", "Its database did not answer. Try again in a moment.");
+		goto done;
+	}
+	pa_http_base_url(&base, c->r);
+	pa_buf_puts(&body, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Opening the activity"
+		    "</title></head>\n<body><main><form id=\"f\" method=\"post\" action=\"");
+	pa_buf_put_xml(&body, pa_buf_cstr(&base));
+	pa_buf_puts(&body, "/lti/launch\" data-target=\"");
+	pa_buf_put_xml(&body, str_claim(c->st.storage, "target"));
+	pa_buf_puts(&body, "\" data-origin=\"");
+	pa_buf_put_xml(&body, str_claim(c->st.storage, "origin"));
+	pa_buf_puts(&body, "\" data-key=\"" PA_LTI13_STORAGE_PREFIX);
+	pa_buf_put_xml(&body, state);
+	pa_buf_puts(&body, "\"><input type=\"hidden\" name=\"lti_continue\" value=\"");
+	pa_buf_puts(&body, pa_buf_cstr(&id));
+	pa_buf_puts(&body, "\"><input type=\"hidden\" name=\"lti_storage_value\" id=\"v\" value=\"\">"
+		    "<p>Opening the activity&hellip;</p><button>Continue</button></form></main>\n<script nonce=\"");
+	pa_buf_puts(&body, pa_buf_cstr(&script));
+	pa_buf_puts(&body, "\">(function () {\n"
+		    "  var f = document.getElementById('f'), d = f.dataset, done = false, target = null;\n"
+		    "  var id = 'pa-' + Date.now().toString(36) + Math.random().toString(36).slice(2);\n"
+		    "  function go(value) {\n"
+		    "    if (done) return; done = true;\n"
+		    "    if (typeof value === 'string') document.getElementById('v').value = value;\n"
+		    "    f.submit();\n"
+		    "  }\n"
+		    "  try { target = d.target === '_parent' ? window.parent : window.parent.frames[d.target]; }\n"
+		    "  catch (e) { target = null; }\n"
+		    "  if (!target || target === window) return go();\n"
+		    "  window.addEventListener('message', function (e) {\n"
+		    "    var m = e.data || {};\n"
+		    "    if (e.origin === d.origin && m.message_id === id && m.subject === 'lti.get_data.response')\n"
+		    "      go(m.error ? undefined : m.value);\n"
+		    "  });\n"
+		    "  try { target.postMessage({ subject: 'lti.get_data', message_id: id, key: d.key }, d.origin); }\n"
+		    "  catch (e) { return go(); }\n"
+		    "  setTimeout(go, 2000);\n"
+		    "})();</script></body></html>\n");
+	pa_buf_printf(&csp, "default-src 'none'; script-src 'nonce-%s'; form-action 'self'; frame-ancestors *",
+		      pa_buf_cstr(&script));
+	if (pa_buf_error(&body) || pa_buf_error(&csp)) {
+		ret = refuse(c->r, MHD_HTTP_INTERNAL_SERVER_ERROR, "memory", "out of memory",
+			     "Passerelle cannot open the activity now", "Try again in a moment.");
+		goto done;
+	}
+	resp = pa_http_body("text/html; charset=utf-8", &body);
+	if (resp) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, "Content-Security-Policy", pa_buf_cstr(&csp));
+	}
+	len = body.len;
+	ret = pa_http_queue(c->r, MHD_HTTP_OK, resp, len);
+done:
+	free(text);
+	json_decref(data);
+	pa_buf_dispose(&id);
+	pa_buf_dispose(&script);
+	pa_buf_dispose(&body);
+	pa_buf_dispose(&csp);
+	pa_buf_dispose(&base);
+	return ret;
+}
+
+/* The launch after the storage check's page: its continuation taken (single use), the binding compared. */
+static enum MHD_Result resume(launch_ctx *c, const char *id)
+{
+	const char *value = pa_form_get(&c->form, "lti_storage_value"), *binding;
+	char *data = NULL;
+	json_int_t platform;
+	int rc;
+
+	if (strlen(id) > 256 || (rc = pa_store_nonce_take(&data, c->lti->store, "launch13", id)) == PA_ENOTFOUND)
+		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "storage check unknown, expired or already used",
+			      STALE_TITLE, STALE_TEXT);
+	if (rc)
+		return refuse(c->r, MHD_HTTP_SERVICE_UNAVAILABLE, "store", pa_error_last(),
+			      "Passerelle cannot open the activity now", "Its database did not answer. Try again in a moment.");
+	c->st.json = data ? json_loads(data, 0, NULL) : NULL;
+	free(data);
+	platform = json_integer_value(json_object_get(c->st.json, "platform"));
+	binding = str_claim(c->st.json, "binding");
+	if (platform <= 0 || !binding || !json_is_object(json_object_get(c->st.json, "claims")))
+		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "storage check's stored data is unreadable",
+			      STALE_TITLE, STALE_TEXT);
+	if (nonempty(value) && !pa_secret_equal(value, strlen(value), binding, strlen(binding)))
+		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "platform storage holds another browser's binding",
+			      STALE_TITLE, STALE_TEXT);
+	if (!nonempty(value))
+		pa_debug("lti: launch: platform storage gave no binding back; the state alone authenticates");
+	if ((rc = pa_store_platform_get(&c->platform, c->lti->store, (int64_t)platform)) != 0)
+		return refuse(c->r, rc == PA_ENOTFOUND ? MHD_HTTP_FORBIDDEN : MHD_HTTP_SERVICE_UNAVAILABLE, "platform",
+			      pa_error_last(), "This LMS is not registered with Passerelle",
+			      "The LMS this launch comes from was removed from Passerelle during the sign-in.");
+	c->jwt.claims = json_incref(json_object_get(c->st.json, "claims"));
+	return dispatch(c);
+}
+
 static enum MHD_Result launch(launch_ctx *c)
 {
-	const char *token, *state, *error, *check, *sub, *type;
+	const char *token, *state, *error, *check, *sub, *cont;
 	pa_buf detail = PA_BUF_INIT;
 	enum MHD_Result ret;
 	bool ok;
@@ -420,6 +561,11 @@ static enum MHD_Result launch(launch_ctx *c)
 	token = pa_form_get(&c->form, "id_token");
 	state = pa_form_get(&c->form, "state");
 	error = pa_form_get(&c->form, "error");
+	cont = pa_form_get(&c->form, "lti_continue");
+	if (!nonempty(token) && nonempty(cont)) {
+		ret = resume(c, cont);
+		goto done;
+	}
 	if (!nonempty(token) && nonempty(error)) {
 		/* The platform said no (OIDC Core 3.1.2.6): login_required, invalid_request... */
 		pa_buf_printf(&detail, "the platform answered %s%s%s", error,
@@ -475,11 +621,7 @@ static enum MHD_Result launch(launch_ctx *c)
 			     "open the activity again.");
 		goto done;
 	}
-	type = str_claim(c->jwt.claims, LTI_CLAIM "message_type");
-	if (!strcmp(type, "LtiDeepLinkingRequest"))
-		ret = pa_lti_deep_link_request(c->r, c->lti, &c->platform, c->jwt.claims);
-	else
-		ret = finish(c);
+	ret = c->st.storage && !c->st.cookie_seen ? storage_check(c, state) : dispatch(c);
 done:
 	pa_buf_dispose(&detail);
 	return ret;

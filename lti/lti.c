@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/outbox.h"
 #include "lti/jwks.h"
 #include "lti/keys.h"
 
@@ -42,14 +43,14 @@ done:
 
 int pa_lti_start(pa_lti *lti)
 {
-	(void)lti;
-	return 0;
+	return pa_lti_grades_start(lti);   /* --- grade delivery --- */
 }
 
 void pa_lti_free(pa_lti *lti)
 {
 	if (!lti)
 		return;
+	pa_lti_grades_stop(lti);   /* --- grade delivery: first, it uses the rest --- */
 	OPENSSL_cleanse(lti->session_key, sizeof(lti->session_key));
 	/* --- LTI 1.3: our keys and the platforms' --- */
 	pa_lti_keyring_free(lti->keys);

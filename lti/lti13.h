@@ -9,7 +9,9 @@
  * named after the state (SameSite=None; Secure; Partitioned) binds it to
  * the browser that logged in, and is checked at launch when it comes back;
  * when the platform offers its storage (lti_storage_target), the same
- * binding is written there (LTI Client Side postMessages, lti.put_data).
+ * binding is written there at login (LTI Client Side postMessages,
+ * lti.put_data) and, when no cookie came back, read again (lti.get_data)
+ * by a page the launch answers with before it goes on.
  */
 #ifndef PA_LTI_LTI13_H
 #define PA_LTI_LTI13_H
@@ -25,6 +27,9 @@ enum MHD_Result pa_lti13_launch(pa_http_request *r, pa_lti *lti, const char *res
 
 /* The cookie of a state: PA_LTI13_COOKIE_PREFIX followed by the state. */
 #define PA_LTI13_COOKIE_PREFIX "pa_lti_"
+
+/* The key of a state's binding in platform storage: this prefix, then the state. */
+#define PA_LTI13_STORAGE_PREFIX "pa_lti_state_"
 
 /* Largest login or launch form we read (id_tokens are at most 16 KiB). */
 #define PA_LTI13_FORM_MAX ((size_t)64 * 1024)

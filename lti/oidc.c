@@ -78,7 +78,7 @@ int pa_lti13_form(pa_form *out, pa_http_request *r)
 			pa_form_dispose(out);
 		return c.rc;
 	}
-	if (pa_buf_error(&r->body))
+	if (r->too_big || pa_buf_error(&r->body))
 		return pa_error_set(PA_ELIMIT, "the form is larger than %zu bytes", PA_LTI13_FORM_MAX);
 	return pa_form_parse(out, pa_buf_cstr(&r->body), r->body.len);
 }
@@ -86,10 +86,16 @@ int pa_lti13_form(pa_form *out, pa_http_request *r)
 enum MHD_Result pa_lti13_post(pa_http_request *r, pa_http_body_fn finish)
 {
 	const char *length = pa_http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	int64_t declared;
 
 	if ((!length || !strcmp(length, "0")) && !pa_http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
 		/* Nothing will come: answer now. */
 		pa_buf_clear(&r->body);
+		return finish(r);
+	}
+	if (length && pa_parse_int64(&declared, length, 0, INT64_MAX) == 0 && (uint64_t)declared > PA_LTI13_FORM_MAX) {
+		/* Said too big: refused before it comes (a chunked one is capped as it comes). */
+		r->too_big = true;
 		return finish(r);
 	}
 	return pa_http_buffer_body(r, PA_LTI13_FORM_MAX, finish);
@@ -125,6 +131,15 @@ static bool is_ours(const char *url, const char *base)
 	size_t n = strlen(base);
 
 	return !strncmp(url, base, n) && (url[n] == '\0' || url[n] == '/' || url[n] == '?');
+}
+
+/* The path of a base URL ("" for none): "https://x.org/passerelle" gives "/passerelle". */
+static const char *base_path(const char *base)
+{
+	const char *host = strstr(base, "://");
+	const char *slash = host ? strchr(host + 3, '/') : NULL;
+
+	return slash ? slash : "";
 }
 
 static void put_param(pa_buf *out, const char *name, const char *value)
@@ -271,7 +286,17 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 	pa_buf_put_json(&data, target);
 	pa_buf_puts(&data, ",\"binding\":");
 	pa_buf_put_json(&data, pa_buf_cstr(&binding));
-	pa_buf_printf(&data, ",\"storage\":%s}", storage && *storage ? "true" : "false");
+	/* Platform storage: where the launch asks for the binding back. */
+	if (storage && *storage && put_origin(&origin, p.auth_url) == 0) {
+		pa_buf_puts(&data, ",\"storage\":{\"target\":");
+		pa_buf_put_json(&data, storage);
+		pa_buf_puts(&data, ",\"origin\":");
+		pa_buf_put_json(&data, pa_buf_cstr(&origin));
+		pa_buf_puts(&data, "}}");
+	} else {
+		storage = NULL;
+		pa_buf_puts(&data, ",\"storage\":null}");
+	}
 	if (pa_buf_error(&data) ||
 	    pa_store_nonce_put(lti->store, "state", pa_buf_cstr(&state), pa_buf_cstr(&data),
 			       pa_store_now_ms() + ttl * 1000) != 0) {
@@ -280,10 +305,12 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 		goto done;
 	}
 	put_auth_url(&url, &p, &f, pa_buf_cstr(&redirect), pa_buf_cstr(&state), pa_buf_cstr(&nonce));
-	pa_buf_printf(&cookie, PA_LTI13_COOKIE_PREFIX "%s=%s; Path=/lti/; Max-Age=%lld; Secure; HttpOnly; "
-		      "SameSite=None; Partitioned", pa_buf_cstr(&state), pa_buf_cstr(&binding), (long long)ttl);
-	if (storage && *storage && put_origin(&origin, p.auth_url) == 0 && pa_lti13_random(&script) == 0) {
-		pa_buf_printf(&key, "pa_lti_state_%s", pa_buf_cstr(&state));
+	/* Path: the launch's, under the base URL's own path behind a proxy. */
+	pa_buf_printf(&cookie, PA_LTI13_COOKIE_PREFIX "%s=%s; Path=%s/lti/; Max-Age=%lld; Secure; HttpOnly; "
+		      "SameSite=None; Partitioned", pa_buf_cstr(&state), pa_buf_cstr(&binding),
+		      base_path(pa_buf_cstr(&base)), (long long)ttl);
+	if (storage && pa_lti13_random(&script) == 0) {
+		pa_buf_printf(&key, PA_LTI13_STORAGE_PREFIX "%s", pa_buf_cstr(&state));
 		put_storage_page(&body, pa_buf_cstr(&script), storage, pa_buf_cstr(&origin), pa_buf_cstr(&key),
 				 pa_buf_cstr(&binding), pa_buf_cstr(&url));
 		pa_buf_printf(&csp, "default-src 'none'; script-src 'nonce-%s'; frame-ancestors *", pa_buf_cstr(&script));

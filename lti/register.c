@@ -1,6 +1,7 @@
 /* LTI 1.3 Dynamic Registration (lti/register.h). */
 #include "lti/register.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -362,7 +363,14 @@ enum MHD_Result pa_lti_register(pa_http_request *r, pa_lti *lti, const char *res
 		pa_buf_puts(&page.body, "</dd><dt>Deployment ID</dt><dd>");
 		pa_buf_put_xml(&page.body, deployment);
 	}
-	pa_buf_puts(&page.body, "</dd></dl>\n<h2>Next</h2>\n<ol><li>Close this window.</li>"
+	pa_buf_puts(&page.body, "</dd></dl>\n");
+	if (!deployment) {
+		/* Without one, every launch would be refused as from an unknown deployment. */
+		pa_buf_printf(&page.body, "<p class=\"note bad\">The platform gave no deployment ID. Once its admin page "
+			      "shows it, run <code>passerelle platform deployment add %" PRId64 " DEPLOYMENT_ID</code> "
+			      "on the Passerelle server.</p>\n", id);
+	}
+	pa_buf_puts(&page.body, "<h2>Next</h2>\n<ol><li>Close this window.</li>"
 		    "<li>In Moodle, Site administration &gt; Plugins &gt; Activity modules &gt; External tool &gt; "
 		    "Manage tools: the Passerelle card is pending; press <strong>Activate</strong>.</li>"
 		    "<li>In a course: Add an activity or resource &gt; External tool, choose Passerelle and press "

@@ -7,6 +7,8 @@
 #include "lti/deeplink.h"
 #include "lti/lti13.h"
 #include "lti/register.h"
+#include "lti/lti11.h"
+#include "lti/outbox.h"
 
 const pa_lti_route_entry pa_lti_routes[] = {
 	/* LTI 1.3: keys */
@@ -18,8 +20,11 @@ const pa_lti_route_entry pa_lti_routes[] = {
 	{ "/lti/register", "GET", pa_lti_register },
 	{ "/lti/deep-link", "POST", pa_lti_deep_link_post },
 	/* LTI 1.1 */
+	{ "/lti/11/launch", "POST", pa_lti11_launch },
 	/* instructors */
 	{ "/lti/config", "GET", pa_lti_config_route },
 	{ "/lti/links/", "GET", pa_lti_links_route },
+	/* grades (admins) */
+	{ "/lti/admin/grades", "GET", pa_lti_grades_admin },
 	{ NULL, NULL, NULL },
 };

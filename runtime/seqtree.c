@@ -13,6 +13,7 @@
 #include "common/strset.h"
 #include "common/util.h"
 #include "packager/xsd.h"
+#include "runtime/scorm/internal.h"
 #include "runtime/scorm/seq.h"
 #include "runtime/seqtree.h"
 
@@ -69,8 +70,6 @@ static char *attr(const xmlNode *n, const char *ns, const char *name)
 
 #define error_at(c, n, ...) \
 	pa_diag_add((c)->diag, PA_DIAG_ERROR, (c)->file, pa_xsd_node_line(n), pa_xsd_node_col(n), __VA_ARGS__)
-#define warn_at(c, n, ...) \
-	pa_diag_add((c)->diag, PA_DIAG_WARNING, (c)->file, pa_xsd_node_line(n), pa_xsd_node_col(n), __VA_ARGS__)
 
 static void put_enc(pa_buf *b, const char *s)
 {
@@ -149,6 +148,100 @@ static void put_count(ctx *c, pa_buf *b, const xmlNode *n, const char *name, con
 		error_at(c, n, "%s: '%s' is not a non-negative integer", name, v);
 	else
 		pa_buf_printf(b, " %s=%lld", key, (long long)x);
+	xmlFree(v);
+}
+
+/* xs:duration attribute (limitConditions), written in seconds. */
+static void put_duration(ctx *c, pa_buf *b, const xmlNode *n, const char *name)
+{
+	char *v = attr(n, NULL, name);
+	uint64_t cs;
+
+	if (!v)
+		return;
+	if (!pa_scorm_interval(v, &cs))
+		error_at(c, n, "%s: '%s' is not a duration (P[nY][nM][nD][T[nH][nM][n[.n]S]])", name, v);
+	else if (cs > (uint64_t)1e14)
+		error_at(c, n, "%s: '%s' is longer than the engine counts", name, v);
+	else
+		pa_buf_printf(b, " %s=%llu.%02llu", name, (unsigned long long)(cs / 100), (unsigned long long)(cs % 100));
+	xmlFree(v);
+}
+
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int pa_seqtree_parse_datetime(double *out, const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, sec, zh = 0, zm = 0, sign = 0;
+	double frac = 0;
+
+	if (!digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
+	    !digits(&s, 2, &d) || *s++ != 'T' || !digits(&s, 2, &h) || *s++ != ':' ||
+	    !digits(&s, 2, &mi) || *s++ != ':' || !digits(&s, 2, &sec))
+		return -1;
+	if (*s == '.') {
+		double scale = 0.1;
+
+		if (!(*++s >= '0' && *s <= '9'))
+			return -1;
+		for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
+			frac += (*s - '0') * scale;
+	}
+	if (*s == 'Z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		sign = *s++ == '+' ? 1 : -1;
+		if (!digits(&s, 2, &zh) || *s++ != ':' || !digits(&s, 2, &zm) || zh > 14 || zm > 59)
+			return -1;
+	}
+	if (*s || y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	*out = (double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + frac -
+	       sign * (zh * 3600 + zm * 60);
+	return 0;
+}
+
+/* xs:dateTime attribute (limitConditions), written in Unix seconds. */
+static void put_datetime(ctx *c, pa_buf *b, const xmlNode *n, const char *name)
+{
+	char *v = attr(n, NULL, name);
+	double t;
+
+	if (!v)
+		return;
+	if (pa_seqtree_parse_datetime(&t, v) != 0)
+		error_at(c, n, "%s: '%s' is not a date and time (YYYY-MM-DDThh:mm:ss[Z])", name, v);
+	else
+		pa_buf_printf(b, " %s=%.3f", name, t);
 	xmlFree(v);
 }
 
@@ -262,13 +355,13 @@ static void activity_attrs(ctx *c, pa_buf *b, const effective *e)
 		put_bool(c, b, n, NULL, "useCurrentAttemptProgressInfo", "useCurrentAttemptProgressInfo");
 	}
 	if ((n = e->el[E_LIMIT])) {
-		char *v;
-
 		put_count(c, b, n, "attemptLimit", "attemptLimit");
-		if ((v = attr(n, NULL, "attemptAbsoluteDurationLimit"))) {
-			warn_at(c, n, "attemptAbsoluteDurationLimit '%s' is not enforced%s", v, "");
-			xmlFree(v);
-		}
+		put_duration(c, b, n, "attemptAbsoluteDurationLimit");
+		put_duration(c, b, n, "attemptExperiencedDurationLimit");
+		put_duration(c, b, n, "activityAbsoluteDurationLimit");
+		put_duration(c, b, n, "activityExperiencedDurationLimit");
+		put_datetime(c, b, n, "beginTimeLimit");
+		put_datetime(c, b, n, "endTimeLimit");
 	}
 	if ((n = e->el[E_ROLLUP])) {
 		put_bool(c, b, n, NULL, "rollupObjectiveSatisfied", "rollupObjectiveSatisfied");

@@ -22,4 +22,9 @@ int pa_seqtree_from_manifest(pa_buf *out, const char *data, size_t len,
 /* The same from PACKAGE_DIR/imsmanifest.xml. */
 int pa_seqtree_from_dir(pa_buf *out, const char *package_dir, pa_diag *diag);
 
+/* xs:dateTime (YYYY-MM-DDThh:mm:ss[.s][Z|+hh:mm|-hh:mm]; without a zone,
+ * UTC) to Unix seconds, as the time limits of limitConditions hold it.
+ * Years 0001 to 9999. Returns 0, or -1 when malformed. */
+int pa_seqtree_parse_datetime(double *out, const char *s);
+
 #endif

@@ -49,6 +49,11 @@ typedef struct pa_store_lti_ops {
 	int (*deployment_add)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	int (*deployment_check)(pa_store *store, int64_t platform_id, const char *deployment_id);
 	/* --- consumers (1.1) --- */
+	int (*consumer_add)(int64_t *out, pa_store *store, const char *key, const char *secret, const char *name);
+	int (*consumer_get)(pa_store_consumer *out, pa_store *store, const char *key);
+	int (*consumer_by_id)(pa_store_consumer *out, pa_store *store, int64_t id);
+	int (*consumer_list)(pa_store_consumer **out, size_t *count, pa_store *store);
+	int (*consumer_remove)(pa_store *store, const char *key);
 	/* --- single-use values --- */
 	int (*nonce_put)(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires);
 	int (*nonce_take)(char **out, pa_store *store, const char *scope, const char *value);
@@ -58,6 +63,12 @@ typedef struct pa_store_lti_ops {
 	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
 	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 	/* --- outbox --- */
+	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
+	int (*outbox_next)(int64_t *out, pa_store *store);
+	int (*outbox_record)(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n);
+	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			   size_t max);
+	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
 } pa_store_lti_ops;
 
 struct pa_store {

@@ -124,6 +124,49 @@ int pa_store_deployment_check(pa_store *store, int64_t platform_id, const char *
 }
 
 /* --- consumers (1.1) --- */
+
+void pa_store_consumer_dispose(pa_store_consumer *c)
+{
+	if (!c)
+		return;
+	free(c->key);
+	free(c->secret);
+	free(c->name);
+	memset(c, 0, sizeof(*c));
+}
+
+int pa_store_consumer_add(int64_t *out, pa_store *store, const char *key, const char *secret, const char *name)
+{
+	return store->lti->consumer_add(out, store, key, secret, name);
+}
+
+int pa_store_consumer_get(pa_store_consumer *out, pa_store *store, const char *key)
+{
+	return store->lti->consumer_get(out, store, key);
+}
+
+int pa_store_consumer_by_id(pa_store_consumer *out, pa_store *store, int64_t id)
+{
+	return store->lti->consumer_by_id(out, store, id);
+}
+
+int pa_store_consumer_list(pa_store_consumer **out, size_t *count, pa_store *store)
+{
+	return store->lti->consumer_list(out, count, store);
+}
+
+void pa_store_consumer_list_free(pa_store_consumer *list, size_t count)
+{
+	for (size_t i = 0; list && i < count; i++)
+		pa_store_consumer_dispose(&list[i]);
+	free(list);
+}
+
+int pa_store_consumer_remove(pa_store *store, const char *key)
+{
+	return store->lti->consumer_remove(store, key);
+}
+
 /* --- single-use values --- */
 
 int pa_store_nonce_put(pa_store *store, const char *scope, const char *value, const char *data, int64_t expires)
@@ -164,3 +207,29 @@ int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, p
 	return store->lti->link_attempts(out, count, store, link_id);
 }
 /* --- outbox --- */
+
+int pa_store_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max)
+{
+	return store->lti->outbox_due(out, count, store, now, max);
+}
+
+int pa_store_lti_outbox_next(int64_t *out, pa_store *store)
+{
+	return store->lti->outbox_next(out, store);
+}
+
+int pa_store_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n)
+{
+	return store->lti->outbox_record(recorded, store, r, n);
+}
+
+int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			     size_t max)
+{
+	return store->lti->outbox_list(out, count, store, filter, max);
+}
+
+int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now)
+{
+	return store->lti->outbox_retry(retried, superseded, store, id, now);
+}

@@ -173,4 +173,117 @@ void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t cou
 
 /* --- outbox --- */
 
+/*
+ * Scores on their way to the platforms. A commit that changes an attempt's
+ * completion, success or score writes one row per grade target of the
+ * attempt in its own transaction (so does setting a grade target on an
+ * attempt that already has a status); lti/outbox.c delivers them. Per
+ * target (link, user_ref) rows are delivered in id order with strictly
+ * increasing timestamps: only the oldest pending row of a target is due,
+ * and a newer pending row supersedes the older ones (they are marked sent,
+ * last_answer "superseded by #id", and never delivered after it).
+ */
+typedef enum pa_outbox_state {
+	PA_OUTBOX_PENDING,
+	PA_OUTBOX_SENT,
+	PA_OUTBOX_FAILED
+} pa_outbox_state;
+
+typedef struct pa_store_lti_outbox_row {
+	int64_t id;
+	int64_t attempt_id;
+	int64_t link_id;
+	char *user_ref;            /* AGS userId, or LTI 1.1 lis_result_sourcedid */
+	char *completion_status;   /* the attempt's, when the row was written */
+	char *success_status;
+	double score_scaled;       /* -1..1 when has_score */
+	bool has_score;
+	int64_t timestamp;         /* ms; strictly increasing per target */
+	pa_outbox_state state;
+	int64_t tries;
+	int64_t next_try;          /* ms */
+	long last_status;          /* HTTP status of the last try; 0: none came */
+	char *last_answer;         /* what the platform (or the network) said; may be NULL */
+	int64_t created, sent;     /* sent: 0 until delivered or superseded */
+	/* Where it goes (filled by due and list from the link and its owner). */
+	int lti_version;           /* 11 or 13 */
+	int64_t owner_id;          /* platform (13) or consumer (11) id */
+	char *lineitem;            /* 13: the AGS line item URL; may be NULL */
+	char *client_id;           /* 13: the platform's, may be NULL if it was removed */
+	char *token_url;
+	char *token_audience;      /* may be NULL */
+	char *outcome_url;         /* 11: lis_outcome_service_url; may be NULL */
+	char *consumer_key;        /* 11; may be NULL if the consumer was removed */
+	char *consumer_secret;
+} pa_store_lti_outbox_row;
+
+void pa_store_lti_outbox_row_dispose(pa_store_lti_outbox_row *row);
+void pa_store_lti_outbox_rows_free(pa_store_lti_outbox_row *rows, size_t count);
+
+/*
+ * The rows due at now, at most max, oldest next_try first: first the
+ * pending rows that a newer pending row of the same target supersedes are
+ * marked so (the newer one keeps the later of their next_try: a backoff
+ * carries over), then for each target its oldest pending row, if due.
+ */
+int pa_store_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now,
+			    size_t max);
+
+/* The earliest next_try of a pending row (ms), or PA_ENOTFOUND when none is pending. */
+int pa_store_lti_outbox_next(int64_t *out, pa_store *store);
+
+/* What a delivery try of row id came to. */
+typedef struct pa_store_lti_outbox_result {
+	int64_t id;
+	bool tried;                /* false: not tried (its platform is not answering another
+				    * score), only put off until next_try (or later) */
+	pa_outbox_state state;     /* SENT, FAILED, or PENDING (try again at next_try) */
+	long status;               /* HTTP status; 0 when no answer came */
+	const char *answer;        /* may be NULL */
+	int64_t next_try;          /* when PENDING */
+	int64_t now;
+} pa_store_lti_outbox_result;
+
+/*
+ * Record the tries of a batch (tries + 1 for each tried row), in one
+ * transaction. A row that is not pending any more (an admin's doing) is
+ * left alone: *recorded (may be NULL) counts the others.
+ */
+int pa_store_lti_outbox_record(size_t *recorded, pa_store *store, const pa_store_lti_outbox_result *r, size_t n);
+
+/* Which rows a list shows. */
+typedef enum pa_outbox_filter {
+	PA_OUTBOX_UNDELIVERED,     /* pending and failed */
+	PA_OUTBOX_ONLY_PENDING,
+	PA_OUTBOX_ONLY_FAILED,
+	PA_OUTBOX_ONLY_SENT,
+	PA_OUTBOX_ALL
+} pa_outbox_filter;
+
+/* The rows filter shows, newest first, at most max (0: no limit). */
+int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
+			     size_t max);
+
+/*
+ * Make failed row id (0: every failed row) pending again, due at now, its
+ * clock for lti_grade_give_up started again. A failed row that a newer row
+ * of its target follows is not sent again (its score would be older than
+ * what the platform has): it is marked superseded. *retried (may be NULL)
+ * how many became pending, *superseded (may be NULL) how many were marked.
+ * PA_ENOTFOUND when id is no failed row.
+ */
+int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+
+/*
+ * The worker's wake-up: pa_store_lti_outbox_wait returns true when a row
+ * has been written since *seen (which it updates), false after timeout_ms.
+ * It is process-wide (a spurious wake-up only costs a look at the table),
+ * since the rows are written deep in the commit path. The signal comes
+ * from inside the writing transaction: a reader may not see the row yet,
+ * a write job (pa_store_lti_outbox_due) queued after it does.
+ */
+bool pa_store_lti_outbox_wait(uint64_t *seen, int64_t timeout_ms);
+/* Called by a backend when it wrote rows. */
+void pa_store_lti_outbox_notify(void);
+
 #endif

@@ -13,6 +13,7 @@
  * bound with parameters: no SQL is ever built from data.
  */
 #include "runtime/store_sqlite.h"
+#include "runtime/store_sqlite_lti.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1282,7 +1283,8 @@ static int commit_job(conn *c, void *arg)
 	sqlite3_bind_double(st, 7, m->score_scaled);
 	sqlite3_bind_int(st, 8, m->suspended);
 	sqlite3_bind_int64(st, 9, now);
-	rc = step_done(c, st, "update the attempt");
+	if ((rc = step_done(c, st, "update the attempt")) == 0)
+		rc = pa_sqlite_lti_outbox_on_commit(c, m->attempt_id, now);   /* scores to send, same transaction */
 done:
 	stmt_done(st);
 	return rc;

@@ -20,6 +20,11 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.deployment_add = pa_sqlite_deployment_add,
 	.deployment_check = pa_sqlite_deployment_check,
 	/* --- consumers (1.1) --- */
+	.consumer_add = pa_sqlite_consumer_add,
+	.consumer_get = pa_sqlite_consumer_get,
+	.consumer_by_id = pa_sqlite_consumer_by_id,
+	.consumer_list = pa_sqlite_consumer_list,
+	.consumer_remove = pa_sqlite_consumer_remove,
 	/* --- single-use values --- */
 	.nonce_put = pa_sqlite_nonce_put,
 	.nonce_take = pa_sqlite_nonce_take,
@@ -29,4 +34,9 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.grade_target_set = pa_sqlite_lti_grade_target_set,
 	.link_attempts = pa_sqlite_lti_link_attempts,
 	/* --- outbox --- */
+	.outbox_due = pa_sqlite_lti_outbox_due,
+	.outbox_next = pa_sqlite_lti_outbox_next,
+	.outbox_record = pa_sqlite_lti_outbox_record,
+	.outbox_list = pa_sqlite_lti_outbox_list,
+	.outbox_retry = pa_sqlite_lti_outbox_retry,
 };

@@ -179,7 +179,8 @@ static int target_job(pa_sqlite_conn *c, void *arg)
 	sqlite3_bind_int64(st, 2, a->link_id);
 	pa_sqlite_bind_text(st, 3, a->user_ref);
 	sqlite3_bind_int64(st, 4, pa_store_now_ms());
-	rc = pa_sqlite_step_done(c, st, "record where the scores go");
+	if ((rc = pa_sqlite_step_done(c, st, "record where the scores go")) == 0)
+		rc = pa_sqlite_lti_outbox_on_commit(c, a->attempt_id, pa_store_now_ms());   /* a relaunch delivers */
 done:
 	pa_sqlite_stmt_done(st);
 	return rc;

@@ -111,6 +111,14 @@ typedef struct pa_seq_report {
  * navigation request. */
 int pa_seq_report_runtime(pa_seq *seq, const pa_seq_report *report);
 
+/* The host's current time (Unix seconds, UTC) for the begin and end time
+ * limits of the activities (limitConditions beginTimeLimit, endTimeLimit)
+ * and the outsideAvailableTimeRange rule condition. The engine has no
+ * clock: until a host sets the time, time limits are not checked. The
+ * time is no tracking state (pa_seq_export leaves it out): set it again
+ * on each engine, before each request. */
+int pa_seq_set_clock(pa_seq *seq, double unix_seconds);
+
 /* Identifier of the current activity, or NULL. */
 const char *pa_seq_current(const pa_seq *seq);
 
@@ -134,6 +142,8 @@ typedef struct pa_seq_status {
 	 * cmi.completion_threshold, cmi.objectives._count at launch). */
 	int scaled_passing_score_set; double scaled_passing_score;
 	int completion_threshold_set; double completion_threshold;
+	/* cmi.max_time_allowed: attemptAbsoluteDurationLimit, seconds */
+	int max_time_allowed_set; double max_time_allowed;
 	size_t objective_count;   /* objectives with an identifier */
 } pa_seq_status;
 

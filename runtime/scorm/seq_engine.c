@@ -12,16 +12,6 @@
 #include "runtime/scorm/seq_impl.h"
 
 typedef enum { TRI_FALSE, TRI_TRUE, TRI_UNKNOWN } tri;
-typedef enum { DIR_NONE, DIR_FORWARD, DIR_BACKWARD } direction;
-
-typedef enum term_req {
-	TR_NONE, TR_EXIT, TR_EXIT_ALL, TR_SUSPEND_ALL, TR_ABANDON, TR_ABANDON_ALL, TR_EXIT_PARENT
-} term_req;
-
-typedef enum seq_req {
-	SR_NONE, SR_START, SR_RESUME_ALL, SR_CONTINUE, SR_PREVIOUS, SR_CHOICE, SR_JUMP,
-	SR_EXIT, SR_RETRY
-} seq_req;
 
 /* Outcome of a sequencing request process. */
 typedef struct seq_out {
@@ -250,6 +240,43 @@ static tri tri_of(bool b)
 	return b ? TRI_TRUE : TRI_FALSE;
 }
 
+/*
+ * The duration limits of Limit Conditions Check Process [UP.1] steps 4 to
+ * 7, optional in the 4th Edition and enforced here: the activity's
+ * durations, as the tracking model holds them, have reached a limit whose
+ * control is true. The attempt limits count only once the attempt's
+ * progress is known (Attempt Progress Status), as the book writes; the
+ * Time Limit Exceeded rule condition asks only whether the time is spent
+ * (any_progress), so that a rule sees an attempt still under way.
+ */
+static bool duration_limit_reached(const seq_activity *a, bool any_progress)
+{
+	bool attempt = any_progress || a->attempt_progress_status;
+
+	if (!a->activity_progress_status)
+		return false;
+	if (a->limit_activity_abs >= 0 && a->activity_abs >= a->limit_activity_abs)
+		return true;
+	if (a->limit_activity_exp >= 0 && a->activity_exp >= a->limit_activity_exp)
+		return true;
+	if (attempt && a->limit_attempt_abs >= 0 && a->attempt_abs >= a->limit_attempt_abs)
+		return true;
+	if (attempt && a->limit_attempt_exp >= 0 && a->attempt_exp >= a->limit_attempt_exp)
+		return true;
+	return false;
+}
+
+/* Begin and end time limits: UP.1 steps 8 and 9, optional in the 4th
+ * Edition, checked when the host gave the current time. */
+static bool outside_time_range(const pa_seq *seq, const seq_activity *a)
+{
+	if (!seq->clock_set)
+		return false;
+	if (a->begin_limit_set && seq->now < a->begin_limit)
+		return true;
+	return a->end_limit_set && seq->now > a->end_limit;
+}
+
 static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 {
 	const seq_activity *a = A(i);
@@ -295,9 +322,10 @@ static tri eval_cond(const pa_seq *seq, int i, const seq_cond *c)
 			   a->attempt_count >= a->attempt_limit);
 		break;
 	case COND_TIME_LIMIT_EXCEEDED:
+		r = tri_of(duration_limit_reached(a, true));
+		break;
 	case COND_OUTSIDE_AVAILABLE_TIME_RANGE:
-		/* No duration or time-range limits are tracked: never true. */
-		r = TRI_FALSE;
+		r = tri_of(outside_time_range(seq, a));
 		break;
 	case COND_ALWAYS:
 		r = TRI_TRUE;
@@ -382,8 +410,9 @@ static bool limit_conditions_check(const pa_seq *seq, int i)
 		return false;
 	if (a->attempt_limit > 0 && a->activity_progress_status && a->attempt_count >= a->attempt_limit)
 		return true;
-	/* Duration and time-range limits are not tracked (docs/sequencing.md). */
-	return false;
+	/* Steps 4 to 7: activity and attempt durations; 8 and 9: begin and
+	 * end time limits. */
+	return duration_limit_reached(a, false) || outside_time_range(seq, a);
 }
 
 /* Check Activity Process [UP.5] */
@@ -1737,6 +1766,38 @@ int pa_seq_request_valid(const pa_seq *seq, pa_seq_nav nav, const char *target)
 	return r.exception == NULL;
 }
 
+/* --- one process at a time (seq_impl.h) ---------------------------------------- */
+
+const char *pa_seq__navigation_request(pa_seq *seq, pa_seq_nav nav, const char *target)
+{
+	return navigation_request(seq, nav, target).exception;
+}
+
+const char *pa_seq__termination_request(pa_seq *seq, term_req req)
+{
+	return termination_request(seq, req).exception;
+}
+
+const char *pa_seq__sequencing_request(pa_seq *seq, seq_req req, int target)
+{
+	return sequencing_request(seq, req, target).exception;
+}
+
+const char *pa_seq__choice_activity_traversal(pa_seq *seq, int activity, direction dir)
+{
+	return choice_activity_traversal(seq, activity, dir);
+}
+
+const char *pa_seq__delivery_request(pa_seq *seq, int activity)
+{
+	return delivery_request(seq, activity);
+}
+
+const char *pa_seq__content_delivery_environment(pa_seq *seq, int activity)
+{
+	return content_delivery_environment(seq, activity);
+}
+
 /* --- run-time data -------------------------------------------------------------- */
 
 static void report_objective(seq_objective *o, const pa_seq_objective_report *r)
@@ -1856,6 +1917,15 @@ int pa_seq_report_runtime(pa_seq *seq, const pa_seq_report *r)
 
 /* --- queries ------------------------------------------------------------------- */
 
+int pa_seq_set_clock(pa_seq *seq, double unix_seconds)
+{
+	if (!seq || !isfinite(unix_seconds))
+		return PA_SEQ_EINVAL;
+	seq->clock_set = true;
+	seq->now = unix_seconds;
+	return 0;
+}
+
 const char *pa_seq_current(const pa_seq *seq)
 {
 	return seq && seq->current >= 0 ? A(seq->current)->id : NULL;
@@ -1910,6 +1980,10 @@ int pa_seq_status_at(const pa_seq *seq, size_t i, pa_seq_status *out)
 	if (a->completed_by_measure) {
 		out->completion_threshold_set = 1;
 		out->completion_threshold = a->min_progress_measure;
+	}
+	if (a->limit_attempt_abs >= 0) {
+		out->max_time_allowed_set = 1;
+		out->max_time_allowed = a->limit_attempt_abs;
 	}
 	for (size_t k = 0; k < a->nobj; k++)
 		out->objective_count += a->objectives[k].id[0] != '\0';

@@ -116,6 +116,11 @@ typedef struct seq_activity {
 	bool choice, choice_exit, flow, forward_only;
 	bool use_obj_info, use_prog_info;
 	unsigned attempt_limit;   /* 0: no limit */
+	/* Limit Condition ... Duration Limit (SM.3), seconds; < 0: its control is false */
+	double limit_attempt_abs, limit_attempt_exp, limit_activity_abs, limit_activity_exp;
+	/* Limit Condition Begin / End Time Limit (SM.3), Unix seconds */
+	bool begin_limit_set, end_limit_set;
+	double begin_limit, end_limit;
 	seq_rule *rules;          /* pre, exit, post */
 	size_t nrule;
 	seq_rule *rollups;
@@ -152,6 +157,8 @@ struct pa_seq {
 	bool globals_to_system;
 	int current, suspended_activity;  /* -1: not defined */
 	uint64_t rng;
+	bool clock_set;           /* the host's current time, for the time limits */
+	double now;               /* Unix seconds */
 	/* scratch for results: identifiers stay valid until the next call */
 	char exception[24];
 };
@@ -167,5 +174,30 @@ void pa_seq__put_encoded(char **buf, size_t *len, size_t *cap, const char *s, bo
 
 /* seq_engine.c */
 void pa_seq__select_randomize_once(pa_seq *seq);
+
+typedef enum { DIR_NONE, DIR_FORWARD, DIR_BACKWARD } direction;
+
+typedef enum term_req {
+	TR_NONE, TR_EXIT, TR_EXIT_ALL, TR_SUSPEND_ALL, TR_ABANDON, TR_ABANDON_ALL, TR_EXIT_PARENT
+} term_req;
+
+typedef enum seq_req {
+	SR_NONE, SR_START, SR_RESUME_ALL, SR_CONTINUE, SR_PREVIOUS, SR_CHOICE, SR_JUMP,
+	SR_EXIT, SR_RETRY
+} seq_req;
+
+/*
+ * The book's processes one at a time, for the tests that reach exception
+ * codes no navigation request can: the Navigation Request Process checks
+ * first what the later processes check again (docs/sequencing.md,
+ * "Coverage"). Each runs on the engine's state as it is and returns the
+ * exception code it raised, or NULL. Activities are indexes in acts[].
+ */
+const char *pa_seq__navigation_request(pa_seq *seq, pa_seq_nav nav, const char *target);     /* NB.2.1 */
+const char *pa_seq__termination_request(pa_seq *seq, term_req req);                          /* TB.2.3 */
+const char *pa_seq__sequencing_request(pa_seq *seq, seq_req req, int target);                /* SB.2.12 */
+const char *pa_seq__choice_activity_traversal(pa_seq *seq, int activity, direction dir);     /* SB.2.4 */
+const char *pa_seq__delivery_request(pa_seq *seq, int activity);                             /* DB.1.1 */
+const char *pa_seq__content_delivery_environment(pa_seq *seq, int activity);                 /* DB.2 */
 
 #endif

@@ -373,6 +373,20 @@ static int set_activity_key(parser *p, seq_activity *a, const char *k, const cha
 		if (!(rc = parse_uint(p, &n, k, v, 1000000000L)))
 			a->attempt_limit = (unsigned)n;
 	}
+	/* Duration limits in seconds, up to about 31,700 years. */
+	else if (strcmp(k, "attemptAbsoluteDurationLimit") == 0) rc = parse_num(p, &a->limit_attempt_abs, k, v, 0, 1e12);
+	else if (strcmp(k, "attemptExperiencedDurationLimit") == 0) rc = parse_num(p, &a->limit_attempt_exp, k, v, 0, 1e12);
+	else if (strcmp(k, "activityAbsoluteDurationLimit") == 0) rc = parse_num(p, &a->limit_activity_abs, k, v, 0, 1e12);
+	else if (strcmp(k, "activityExperiencedDurationLimit") == 0) rc = parse_num(p, &a->limit_activity_exp, k, v, 0, 1e12);
+	/* Time limits in Unix seconds, years 1 to 9999. */
+	else if (strcmp(k, "beginTimeLimit") == 0) {
+		if (!(rc = parse_num(p, &a->begin_limit, k, v, -62135596800.0, 253402300799.0)))
+			a->begin_limit_set = true;
+	}
+	else if (strcmp(k, "endTimeLimit") == 0) {
+		if (!(rc = parse_num(p, &a->end_limit, k, v, -62135596800.0, 253402300799.0)))
+			a->end_limit_set = true;
+	}
 	else if (strcmp(k, "selectionTiming") == 0) rc = parse_timing(p, &a->sel_timing, k, v);
 	else if (strcmp(k, "randomizationTiming") == 0) rc = parse_timing(p, &a->rand_timing, k, v);
 	else if (strcmp(k, "selectCount") == 0) {
@@ -437,6 +451,8 @@ static void activity_defaults(seq_activity *a)
 	a->progress_weight = 1.0;
 	a->measure_satisfaction_if_active = true;
 	a->min_progress_measure = 1.0;
+	a->limit_attempt_abs = a->limit_attempt_exp = -1;
+	a->limit_activity_abs = a->limit_activity_exp = -1;
 }
 
 static int add_child(seq_activity *parent, int child)

@@ -21,11 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pa_seq_new(&seq, (const char *)data, size, size, err) != 0)
 		return 0;
+	if (size % 2)   /* half the inputs with a clock: the time limits come into play */
+		pa_seq_set_clock(seq, 1772355600.0 + (double)size * 600);
 	memset(&rep, 0, sizeof(rep));
 	rep.success_status = "passed";
 	rep.completion_status = "completed";
 	rep.scaled_set = 1;
 	rep.scaled = 0.5;
+	rep.session_time_set = 1;
+	rep.session_time = 600;   /* ten minutes, a quarter hour of wall clock: */
+	rep.elapsed_set = 1;      /* the duration limits come into play */
+	rep.elapsed = 900;
 	for (int nav = 0; nav <= PA_SEQ_NAV_NONE; nav++) {
 		size_t n = pa_seq_count(seq) < 16 ? pa_seq_count(seq) : 16;
 

@@ -216,7 +216,7 @@ export async function startPlatform({ clientId = 'passerelle-test-client', deplo
 
     // Remember a launch: its message hint names it at the auth endpoint.
     prepare(tool, opts = {}) {
-      const messageHint = randomUUID();
+      const messageHint = opts.messageHint ?? randomUUID();
       const full = { ...opts, tool, messageHint, loginHint: opts.loginHint ?? `hint-${messageHint.slice(0, 8)}` };
       pending.set(messageHint, full);
       return full;

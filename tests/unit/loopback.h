@@ -126,7 +126,9 @@ static inline void lb_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 }
 
-static inline void lb_start(lb_server *s, lb_handler handler, void *ctx)
+/* tls_key, tls_cert: PEM for an https server, or NULL for plain http. */
+static inline void lb_start_tls(lb_server *s, lb_handler handler, void *ctx, const char *tls_key,
+				const char *tls_cert)
 {
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_in sa;
@@ -137,15 +139,28 @@ static inline void lb_start(lb_server *s, lb_handler handler, void *ctx)
 	memset(s, 0, sizeof(*s));
 	s->handler = handler;
 	s->ctx = ctx;
-	s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-				     0, NULL, NULL, lb_handle, s,
-				     MHD_OPTION_NOTIFY_COMPLETED, lb_done, s,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
+	if (tls_key)
+		s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+					     MHD_USE_TLS, 0, NULL, NULL, lb_handle, s,
+					     MHD_OPTION_NOTIFY_COMPLETED, lb_done, s,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+					     MHD_OPTION_HTTPS_MEM_KEY, tls_key, MHD_OPTION_HTTPS_MEM_CERT, tls_cert,
+					     MHD_OPTION_END);
+	else
+		s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+					     0, NULL, NULL, lb_handle, s,
+					     MHD_OPTION_NOTIFY_COMPLETED, lb_done, s,
+					     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_END);
 	assert_non_null(s->daemon);
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	assert_non_null(info);
 	s->port = info->port;
-	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->port);
+	snprintf(s->base, sizeof(s->base), "%s://127.0.0.1:%u", tls_key ? "https" : "http", s->port);
+}
+
+static inline void lb_start(lb_server *s, lb_handler handler, void *ctx)
+{
+	lb_start_tls(s, handler, ctx, NULL, NULL);
 }
 
 static inline void lb_stop(lb_server *s)

@@ -364,6 +364,30 @@ static void test_jwt__malformed(void **state)
 	pa_buf_puts(&t, strrchr(good, '.') + 1);
 	assert_int_not_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), 0);
 	assert_null(f->jwt.claims);
+	/* '=' inside a part made cjose 0.6.2 abort the process: refused before it. */
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strchr(good, '.') - good));
+	pa_buf_puts(&t, ".eyJzdWIiOiAiYWRta=W4ifQ.");
+	pa_buf_puts(&t, strrchr(good, '.') + 1);
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strrchr(good, '.') - good));
+	pa_buf_puts(&t, ".AAA=AAA");
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	pa_buf_clear(&t);
+	pa_buf_put(&t, good, (size_t)(strrchr(good, '.') - good));
+	pa_buf_puts(&t, ".AAAAA");  /* a length base64 never has */
+	assert_int_equal(pa_jwt_verify(&f->jwt, pa_buf_cstr(&t), f->jwks), PA_EPARSE);
+	/* Malformed with a kid we lack: PA_EPARSE, not PA_ENOTFOUND (which
+	 * would have the caller fetch the platform's keys again). */
+	{
+		char *other = forge("{\"alg\":\"RS256\",\"kid\":\"unknown\"}", "{}", "RS256", f->a.pkey, NULL);
+
+		assert_int_equal(pa_jwt_verify(&f->jwt, other, f->jwks), PA_ENOTFOUND);
+		other[strlen(other) - 1] = '=';
+		assert_int_equal(pa_jwt_verify(&f->jwt, other, f->jwks), PA_EPARSE);
+		free(other);
+	}
 	assert_int_not_equal(pa_jwt_verify(&f->jwt, NULL, f->jwks), 0);
 	pa_buf_dispose(&t);
 	free(good);
@@ -461,6 +485,52 @@ static void test_jwt__peek_kid(void **state)
 	free(t1), free(t2);
 }
 
+/* A key set imported once answers every token as the JWKS it came from. */
+static void test_jwt__keyset_answers_as_jwks(void **state)
+{
+	fixture *f = *state;
+	json_t *jose_jwks = read_json_fixture("jwks.json"), *small = read_json_fixture("jwks-small.json");
+	json_t *both = jwks_of(f->a.jwk, f->b.jwk), *not_a_set = json_object();
+	const json_t *sets[] = { f->jwks, jose_jwks, small, both };
+	char *tokens[] = {
+		sign(&f->a, "a", "{\"sub\":\"x\"}"),
+		sign(&f->b, "b", "{\"sub\":\"x\"}"),
+		sign(&f->b, "a", "{\"sub\":\"x\"}"),
+		forge("{\"alg\":\"RS256\"}", "{\"sub\":\"x\"}", "RS256", f->a.pkey, NULL),
+		forge("{\"alg\":\"HS256\",\"kid\":\"a\"}", "{}", "HS256", NULL, f->a.public_pem),
+		forge("{\"alg\":\"none\",\"kid\":\"a\"}", "{}", "none", NULL, NULL),
+		forge("{\"alg\":\"RS256\",\"kid\":\"a\"}", "{\"a\":1,\"a\":2}", "RS256", f->a.pkey, NULL),
+		read_fixture("jose.jwt"),
+		read_fixture("small.jwt"),
+		strdup("a.b"),
+	};
+	pa_jwt_keyset *ks;
+	pa_jwt other;
+
+	for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
+		assert_int_equal(pa_jwt_keyset_new(&ks, sets[s]), 0);
+		for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++) {
+			int expected = pa_jwt_verify(&f->jwt, tokens[t], sets[s]);
+			int got = pa_jwt_verify_keyset(&other, tokens[t], ks);
+
+			if (got != expected)
+				fail_msg("set %zu token %zu: %d, pa_jwt_verify says %d", s, t, got, expected);
+			if (got == 0)
+				assert_true(json_equal(f->jwt.claims, other.claims));
+			pa_jwt_dispose(&f->jwt);
+			pa_jwt_dispose(&other);
+		}
+		pa_jwt_keyset_free(ks);
+	}
+	assert_int_equal(pa_jwt_keyset_new(&ks, not_a_set), PA_EINVALID);
+	for (size_t t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++)
+		free(tokens[t]);
+	json_decref(jose_jwks);
+	json_decref(small);
+	json_decref(both);
+	json_decref(not_a_set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +550,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_jwt__header_rules, forget_token),
 		cmocka_unit_test_teardown(test_jwt__weak_key_refused, forget_token),
 		cmocka_unit_test_teardown(test_jwt__peek_kid, forget_token),
+		cmocka_unit_test_teardown(test_jwt__keyset_answers_as_jwks, forget_token),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -25,6 +25,18 @@ static pa_store *open_store(const char *dir)
 	return s;
 }
 
+/* A keyring whose first key (made aside on a first start) is there. */
+static pa_lti_keyring *keyring(pa_store *s, int64_t grace)
+{
+	pa_lti_keyring *k = NULL;
+	pa_buf b = PA_BUF_INIT;
+
+	assert_int_equal(pa_lti_keyring_new(&k, s, grace), 0);
+	assert_int_equal(pa_lti_keyring_jwks(&b, k), 0);
+	pa_buf_dispose(&b);
+	return k;
+}
+
 static json_t *jwks_of(pa_lti_keyring *k)
 {
 	pa_buf b = PA_BUF_INIT;
@@ -90,9 +102,10 @@ static void test_keys__first_start(void **state)
 
 	(void)state;
 	assert_int_equal(current_keys(s, NULL), 0);
+	/* Made aside: the keyring is there at once, its calls wait for the key. */
 	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
-	assert_int_equal(current_keys(s, &kid), 1);
 	jwks = jwks_of(k);
+	assert_int_equal(current_keys(s, &kid), 1);
 	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 1);
 	key = json_array_get(json_object_get(jwks, "keys"), 0);
 	assert_string_equal(json_string_value(json_object_get(key, "kty")), "RSA");
@@ -123,6 +136,22 @@ static void test_keys__first_start(void **state)
 	free(dir);
 }
 
+/* A server stopped at once after its first start: the key being made is
+ * finished and kept, not torn. */
+static void test_keys__freed_while_making(void **state)
+{
+	char *dir = pa_test_tmpdir("keys-freed");
+	pa_store *s = open_store(dir);
+	pa_lti_keyring *k = NULL;
+
+	(void)state;
+	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	pa_lti_keyring_free(k);
+	assert_int_equal(current_keys(s, NULL), 1);
+	pa_store_close(s);
+	free(dir);
+}
+
 static void test_keys__signature_verifies_with_published_keys(void **state)
 {
 	char *dir = pa_test_tmpdir("keys-sign");
@@ -133,7 +162,7 @@ static void test_keys__signature_verifies_with_published_keys(void **state)
 	pa_jwt jwt = { 0 };
 
 	(void)state;
-	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	k = keyring(s, GRACE);
 	current_keys(s, &kid);
 	token = sign(k, "learner");
 	jwks = jwks_of(k);
@@ -162,7 +191,7 @@ static void test_keys__rotate_keeps_old_key_in_grace(void **state)
 	pa_jwt jwt = { 0 };
 
 	(void)state;
-	assert_int_equal(pa_lti_keyring_new(&k, s, GRACE), 0);
+	k = keyring(s, GRACE);
 	current_keys(s, &old_kid);
 	old_token = sign(k, "before");
 	assert_int_equal(pa_lti_keys_rotate(&new_kid, s), 0);
@@ -246,6 +275,51 @@ static void test_keys__store_refuses_incomplete_and_second_first(void **state)
 	free(dir);
 }
 
+/* A server's keyring sees a rotation made by the CLI (another store
+ * handle) once its copy is older than the reload interval, not before. */
+static void test_keys__running_keyring_sees_rotation(void **state)
+{
+	char *dir = pa_test_tmpdir("keys-reload");
+	pa_store *server = open_store(dir), *cli;
+	pa_lti_keyring *k = NULL;
+	char *old_kid = NULL, *new_kid = NULL, *kid = NULL, *t;
+	json_t *jwks;
+
+	(void)state;
+	k = keyring(server, GRACE);
+	pa_lti_keyring_set_reload(k, 3600 * 1000);
+	current_keys(server, &old_kid);
+	cli = open_store(dir);
+	assert_int_equal(pa_lti_keys_rotate(&new_kid, cli), 0);
+	pa_store_close(cli);
+	/* Within the interval: the copy read at start. */
+	t = sign(k, "x");
+	assert_int_equal(pa_jwt_peek_kid(&kid, t), 0);
+	assert_string_equal(kid, old_kid);
+	free(kid), free(t);
+	jwks = jwks_of(k);
+	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 1);
+	json_decref(jwks);
+	/* Past it (made short, so that the test does not wait a minute): the
+	 * new key signs, both are published. */
+	pa_lti_keyring_set_reload(k, 10);
+	usleep(20 * 1000);
+	t = sign(k, "x");
+	assert_int_equal(pa_jwt_peek_kid(&kid, t), 0);
+	assert_string_equal(kid, new_kid);
+	free(kid), free(t);
+	jwks = jwks_of(k);
+	assert_int_equal(json_array_size(json_object_get(jwks, "keys")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(jwks, "keys"), 0), "kid")),
+			    new_kid);
+	json_decref(jwks);
+	free(old_kid);
+	free(new_kid);
+	pa_lti_keyring_free(k);
+	pa_store_close(server);
+	free(dir);
+}
+
 /* Processes starting together: each with its own store handle (its own
  * SQLite connections), all at once. */
 typedef struct racer {
@@ -321,9 +395,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys__thumbprint_rfc7638),
 		cmocka_unit_test(test_keys__first_start),
+		cmocka_unit_test(test_keys__freed_while_making),
 		cmocka_unit_test(test_keys__signature_verifies_with_published_keys),
 		cmocka_unit_test(test_keys__rotate_keeps_old_key_in_grace),
 		cmocka_unit_test(test_keys__store_refuses_incomplete_and_second_first),
+		cmocka_unit_test(test_keys__running_keyring_sees_rotation),
 		cmocka_unit_test(test_keys__first_start_race),
 	};
 

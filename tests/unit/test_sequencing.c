@@ -14,6 +14,7 @@
 #include "common/diag.h"
 #include "common/fs.h"
 #include "runtime/scorm/seq.h"
+#include "runtime/scorm/seq_impl.h"
 #include "runtime/seqtree.h"
 
 
@@ -130,12 +131,17 @@ SCRIPT(limits, "limits")
 SCRIPT(suspend, "suspend")
 SCRIPT(edge, "edge")
 SCRIPT(golf_remediation, "golf-remediation")
+SCRIPT(postflow, "postflow")
+SCRIPT(retryall, "retryall")
+SCRIPT(durations, "durations")
+SCRIPT(timerange, "timerange")
 
 /* Every script in the folder has a test above (a new one is not forgotten). */
 static void test_sequencing__every_script_listed(void **state)
 {
 	static const char *const listed[] = { "flow", "choice", "choiceonly", "rules", "rollup", "selection",
-		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation" };
+		"selection-seed2", "globals", "limits", "suspend", "edge", "golf-remediation", "postflow",
+		"retryall", "durations", "timerange" };
 	pa_buf d = PA_BUF_INIT;
 	DIR *dir;
 	struct dirent *e;
@@ -188,6 +194,8 @@ static void test_sequencing__tree_malformed(void **state)
 	expect_tree_error("pa-seqtree 1\nactivity r - objectiveMeasureWeight=1.5\n", "out of range [0, 1]");
 	expect_tree_error("pa-seqtree 1\nactivity r - flow=maybe\n", "flow must be 0 or 1");
 	expect_tree_error("pa-seqtree 1\nactivity r - colour=blue\n", "unknown activity attribute 'colour'");
+	expect_tree_error("pa-seqtree 1\nactivity r - attemptAbsoluteDurationLimit=-1\n", "out of range");
+	expect_tree_error("pa-seqtree 1\nactivity r - attemptExperiencedDurationLimit=soon\n", "is not a number");
 	expect_tree_error("pa-seqtree 1\nactivity r - selectionTiming=sometimes\n", "not never, once or onEachNewAttempt");
 	expect_tree_error("pa-seqtree 1\nactivity r -\nrule r pre exitAll all always\n", "not a precondition action");
 	expect_tree_error("pa-seqtree 1\nactivity r -\nrule r pre skip all sunny\n", "unknown condition 'sunny'");
@@ -319,6 +327,22 @@ static void test_sequencing__manifest_malformed(void **state)
 			"<imsss:rollupConditions><imsss:rollupCondition condition=\"satisfied\"/></imsss:rollupConditions><imsss:rollupAction action=\"satisfied\"/>"
 			"</imsss:rollupRule></imsss:rollupRules></imsss:sequencing></item>", "", "minimumCount: 'x'", false);
 	expect_manifest("<item identifier=\"a\"/><item identifier=\"a\"/>", "", "identifier 'a' is used by another item", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"soon\"/></imsss:sequencing></item>", "",
+			"attemptAbsoluteDurationLimit: 'soon' is not a duration", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions activityExperiencedDurationLimit=\"-PT1H\"/></imsss:sequencing></item>", "",
+			"activityExperiencedDurationLimit: '-PT1H' is not a duration", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"P999999999Y\"/></imsss:sequencing></item>", "",
+			"longer than the engine counts", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit=\"PT1H30M0.5S\" "
+			"activityAbsoluteDurationLimit=\"P1D\"/></imsss:sequencing></item>",
+			"", "attemptAbsoluteDurationLimit=5400.50 activityAbsoluteDurationLimit=86400.00", true);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions beginTimeLimit=\"2026-02-30T10:00:00Z\"/></imsss:sequencing></item>", "",
+			"beginTimeLimit: '2026-02-30T10:00:00Z' is not a date and time", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions endTimeLimit=\"tomorrow\"/></imsss:sequencing></item>", "",
+			"endTimeLimit: 'tomorrow' is not a date and time", false);
+	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:limitConditions beginTimeLimit=\"1970-01-01T01:00:00+01:00\" "
+			"endTimeLimit=\"2000-02-29T00:00:00.5\"/></imsss:sequencing></item>",
+			"", "beginTimeLimit=0.000 endTimeLimit=951782400.500", true);
 	expect_manifest("<item identifier=\"a\"><adlcp:completionThreshold xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\">0.75</adlcp:completionThreshold></item>",
 			"", "completedByMeasure=1 minProgressMeasure=0.75", true);
 	expect_manifest("<item identifier=\"a\"><imsss:sequencing><imsss:objectives><imsss:primaryObjective satisfiedByMeasure=\"true\">"
@@ -637,6 +661,215 @@ static void test_sequencing__cli_errors(void **state)
 	free(dir);
 }
 
+
+/* --- codes no navigation request reaches --------------------------------------- */
+
+/*
+ * The Navigation Request Process (NB.2.1) checks what the sequencing,
+ * termination and delivery processes check again, and the engine never
+ * issues some requests itself: these codes are reached by calling the
+ * process directly, each beside the code the navigation request gets in
+ * the same state (docs/sequencing.md, "Coverage").
+ */
+static const char process_tree[] =
+	"pa-seqtree 1\n"
+	"activity org - flow=1\n"
+	"activity a org\n"
+	"activity b org\n"
+	"activity m org choice=0 flow=1\n"
+	"activity m1 m\n";
+
+static void expect_code(const char *got, const char *want)
+{
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("expected %s, got %s", want, got ? got : "no exception");
+}
+
+static void test_sequencing__processes_before_the_session(void **state)
+{
+	pa_seq *s;
+	pa_seq_result r;
+	char err[PA_SEQ_ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, process_tree, strlen(process_tree), 0, err), 0);
+	/* Sequencing requests with no current activity (SB.2.7-1, ...): the
+	 * navigation request is refused first (NB.2.1-1, NB.2.1-2). */
+	expect_code(pa_seq__sequencing_request(s, SR_CONTINUE, -1), "SB.2.7-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CONTINUE, NULL), "NB.2.1-1");
+	expect_code(pa_seq__sequencing_request(s, SR_PREVIOUS, -1), "SB.2.8-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_PREVIOUS, NULL), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_JUMP, 1), "SB.2.13-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_JUMP, "a"), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_EXIT, -1), "SB.2.11-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT, NULL), "NB.2.1-2");
+	expect_code(pa_seq__sequencing_request(s, SR_RESUME_ALL, -1), "SB.2.6-2");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_RESUME_ALL, NULL), "NB.2.1-3");
+	/* Retry comes only from post condition rules, after a termination. */
+	expect_code(pa_seq__sequencing_request(s, SR_RETRY, -1), "SB.2.10-1");
+	/* Choice with no target (NB.2.1-11 when the identifier names nothing). */
+	expect_code(pa_seq__sequencing_request(s, SR_CHOICE, -1), "SB.2.9-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CHOICE, "nowhere"), "NB.2.1-11");
+	/* Choice of a child of a cluster with choice="false" (NB.2.1-10). */
+	expect_code(pa_seq__sequencing_request(s, SR_CHOICE, pa_seq__find(s, "m1")), "SB.2.9-4");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_CHOICE, "m1"), "NB.2.1-10");
+	/* No sequencing request: the book's "undefined" request. */
+	expect_code(pa_seq__sequencing_request(s, SR_NONE, -1), "SB.2.12-1");
+	/* Termination with no current activity (every navigation request
+	 * that terminates needs one: NB.2.1-2). */
+	expect_code(pa_seq__termination_request(s, TR_EXIT_ALL), "TB.2.3-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT_ALL, NULL), "NB.2.1-2");
+	/* _none_ is no navigation request (adl.nav.request's "nothing"). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_NONE, NULL, &r), 0);
+	expect_code(r.exception, "NB.2.1-13");
+	/* Nothing changed: the session starts as usual. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	pa_seq_free(s);
+}
+
+static void test_sequencing__processes_during_the_session(void **state)
+{
+	pa_seq *s;
+	pa_seq_result r;
+	char err[PA_SEQ_ERR_SIZE];
+	int a, b;
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, process_tree, strlen(process_tree), 0, err), 0);
+	a = pa_seq__find(s, "a");
+	b = pa_seq__find(s, "b");
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	/* The session has begun (NB.2.1-1 for start and resume all). */
+	expect_code(pa_seq__sequencing_request(s, SR_START, -1), "SB.2.5-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_START, NULL), "NB.2.1-1");
+	expect_code(pa_seq__sequencing_request(s, SR_RESUME_ALL, -1), "SB.2.6-1");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_RESUME_ALL, NULL), "NB.2.1-1");
+	/* The current activity is still active: a navigation request ends
+	 * its attempt (termination) before retry or exit run. */
+	expect_code(pa_seq__sequencing_request(s, SR_RETRY, -1), "SB.2.10-2");
+	expect_code(pa_seq__sequencing_request(s, SR_EXIT, -1), "SB.2.11-2");
+	/* Delivery while the current activity is active (OP.1 terminates
+	 * first). */
+	assert_null(pa_seq__delivery_request(s, b));
+	expect_code(pa_seq__content_delivery_environment(s, b), "DB.2-1");
+	/* Termination requests the book leaves undefined: none, and exit
+	 * parent, which only a post condition rule asks for inside TB.2.3. */
+	expect_code(pa_seq__termination_request(s, TR_NONE), "TB.2.3-7");
+	expect_code(pa_seq__termination_request(s, TR_EXIT_PARENT), "TB.2.3-7");
+	/* Choice Activity Traversal backward from the root: choice moves
+	 * backward only between siblings (SB.2.9 case 2), never from the root. */
+	expect_code(pa_seq__choice_activity_traversal(s, 0, DIR_BACKWARD), "SB.2.4-3");
+	assert_null(pa_seq__choice_activity_traversal(s, b, DIR_BACKWARD));
+	/* Exit or abandon of an attempt already ended (NB.2.1-12). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_ABANDON, NULL, &r), 0);
+	assert_null(r.exception);
+	assert_int_equal(s->current, a);
+	expect_code(pa_seq__termination_request(s, TR_EXIT), "TB.2.3-2");
+	expect_code(pa_seq__termination_request(s, TR_ABANDON), "TB.2.3-2");
+	expect_code(pa_seq__navigation_request(s, PA_SEQ_NAV_EXIT, NULL), "NB.2.1-12");
+	/* The current activity is no longer active: delivery goes on. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	/* Past the last activity the flow ends the session with SB.2.1-1,
+	 * which OP.1 reports as the session's end (the script's `end`). */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "m1");
+	assert_null(pa_seq__termination_request(s, TR_EXIT));
+	expect_code(pa_seq__sequencing_request(s, SR_CONTINUE, -1), "SB.2.1-1");
+	pa_seq_free(s);
+}
+
+/* xs:dateTime, strictly: the time limits' format. */
+static void test_sequencing__datetime(void **state)
+{
+	static const char *const bad[] = { "", "2026-03-01", "2026-03-01T09:00", "2026-3-01T09:00:00Z",
+		"2026-03-01T24:00:00Z", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+		"0000-01-01T00:00:00Z", "2026-03-01T09:00:00.Z", "2026-03-01T09:00:00+1:00", "2026-03-01T09:00:00+15:00",
+		"2026-03-01T09:00:00Zjunk", " 2026-03-01T09:00:00Z" };
+	double t;
+
+	(void)state;
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "1970-01-01T00:00:00Z"), 0);
+	assert_true(t == 0);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "2026-03-01T10:00:00+01:00"), 0);
+	assert_true(t == 1772355600);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "1969-12-31T23:59:59.25-00:00"), 0);
+	assert_true(t == -0.75);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "2000-02-29T12:00:00"), 0);
+	assert_true(t == 951825600);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "0001-01-01T00:00:00Z"), 0);
+	assert_true(t == -62135596800.0);
+	assert_int_equal(pa_seqtree_parse_datetime(&t, "9999-12-31T23:59:59Z"), 0);
+	assert_true(t == 253402300799.0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pa_seqtree_parse_datetime(&t, bad[i]) == 0)
+			fail_msg("'%s' parsed", bad[i]);
+}
+
+/*
+ * Limit Conditions Check Process [UP.1] step 6: an attempt over its
+ * absolute duration limit counts once its progress is known (Attempt
+ * Progress Status), and the limit reaches the SCO as cmi.max_time_allowed.
+ */
+static void test_sequencing__duration_limit(void **state)
+{
+	static const char tree[] =
+		"pa-seqtree 1\n"
+		"activity org - flow=1\n"
+		"activity a org attemptAbsoluteDurationLimit=600 completionSetByContent=1\n"
+		"activity b org\n";
+	pa_seq *s;
+	pa_seq_result r;
+	pa_seq_report rep;
+	pa_seq_status st;
+	char err[PA_SEQ_ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(pa_seq_new(&s, tree, strlen(tree), 0, err), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.max_time_allowed_set);
+	assert_true(st.max_time_allowed == 600);
+	assert_int_equal(pa_seq_status_at(s, 2, &st), 0);
+	assert_false(st.max_time_allowed_set);
+
+	/* 20 minutes of wall clock, 5 of them reported by the SCO, and no
+	 * completion status: the attempt's progress is unknown, the limit
+	 * does not count yet. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_START, NULL, &r), 0);
+	assert_string_equal(r.delivered, "a");
+	memset(&rep, 0, sizeof(rep));
+	rep.session_time_set = 1;
+	rep.session_time = 300;
+	rep.elapsed_set = 1;
+	rep.elapsed = 1200;
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.attempt_absolute_duration == 1200);
+	assert_true(st.attempt_experienced_duration == 300);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	assert_int_equal(pa_seq_request_valid(s, PA_SEQ_NAV_CHOICE, "a"), 1);
+
+	/* A second attempt, completed this time, 10 minutes long. */
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "a", &r), 0);
+	assert_string_equal(r.delivered, "a");
+	assert_int_equal(pa_seq_status_at(s, 1, &st), 0);
+	assert_true(st.attempt_absolute_duration == 0);
+	memset(&rep, 0, sizeof(rep));
+	rep.completion_status = "completed";
+	rep.session_time_set = 1;
+	rep.session_time = 600;
+	assert_int_equal(pa_seq_report_runtime(s, &rep), 0);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CONTINUE, NULL, &r), 0);
+	assert_string_equal(r.delivered, "b");
+	assert_int_equal(pa_seq_request_valid(s, PA_SEQ_NAV_CHOICE, "a"), 0);
+	assert_int_equal(pa_seq_navigate(s, PA_SEQ_NAV_CHOICE, "a", &r), 0);
+	expect_code(r.exception, "DB.1.1-3");
+	pa_seq_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -652,6 +885,10 @@ int main(void)
 		cmocka_unit_test(test_sequencing__script_suspend),
 		cmocka_unit_test(test_sequencing__script_edge),
 		cmocka_unit_test(test_sequencing__script_golf_remediation),
+		cmocka_unit_test(test_sequencing__script_postflow),
+		cmocka_unit_test(test_sequencing__script_retryall),
+		cmocka_unit_test(test_sequencing__script_durations),
+		cmocka_unit_test(test_sequencing__script_timerange),
 		cmocka_unit_test(test_sequencing__every_script_listed),
 		cmocka_unit_test(test_sequencing__tree_malformed),
 		cmocka_unit_test(test_sequencing__tree_bounds),
@@ -662,6 +899,10 @@ int main(void)
 		cmocka_unit_test(test_sequencing__seeded_selection),
 		cmocka_unit_test(test_sequencing__data_model_queries),
 		cmocka_unit_test(test_sequencing__cli_errors),
+		cmocka_unit_test(test_sequencing__processes_before_the_session),
+		cmocka_unit_test(test_sequencing__processes_during_the_session),
+		cmocka_unit_test(test_sequencing__duration_limit),
+		cmocka_unit_test(test_sequencing__datetime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
