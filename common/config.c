@@ -147,6 +147,10 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"PASSERELLE_FRAME_ANCESTORS",
 		"who may frame the player and package content: * (any LMS), or your LMS origins, space-separated "
 		"(e.g. https://moodle.example.org); the browser checks every frame up to the LMS page" },
+	[PA_CFG_LTI_REGISTRATION_KEY] = {
+		"lti_registration_key", PA_CONFIG_STRING, 0, 0, "",
+		"PASSERELLE_LTI_REGISTRATION_KEY",
+		"when set, dynamic registration needs ?key=<this> in its URL (empty: any platform may register)" },
 	[PA_CFG_LTI_STATE_TTL] = {
 		"lti_state_ttl", PA_CONFIG_INT, 30, 3600, "300",
 		"PASSERELLE_LTI_STATE_TTL",
