@@ -294,6 +294,15 @@ test('an instructor goes to the link\'s page; AGS claims give the link its line 
     resourceLink: { id: 'link-teach', title: 'Module 1' } });
   assert.equal(r.response.status, 303, r.text);
   assert.match(r.response.headers.get('location'), /\/lti\/links\/\d+\?/);
+  // Who teaches: sub-roles of Instructor, content developers, administrators; a mentor or a learner plays.
+  const M = 'http://purl.imsglobal.org/vocab/lis/v2/';
+  for (const [role, page] of [[`${M}membership/Instructor#TeachingAssistant`, true], [`${M}membership#ContentDeveloper`, true],
+    ['Administrator', true], [`${M}institution/person#Administrator`, true], [`${M}membership#Mentor`, false],
+    [`${M}membership#Learner`, false], ['urn:lti:role:ims/lis/Instructor', false]]) {
+    r = await lms.launch(tool, { sub: `role-${page}`, roles: [role], custom: { package: pkg }, resourceLink: { id: 'link-roles' } });
+    assert.equal(r.response.status, 303, r.text);
+    assert.match(r.response.headers.get('location'), page ? /\/lti\/links\/\d+\?/ : /\/play\/\d+\?/, role);
+  }
   const lineitem = `${lms.issuer}/lineitems/7/lineitem?type=x`;
   r = await lms.launch(tool, { sub: 'graded', custom: { package: pkg }, resourceLink: { id: 'link-graded' },
     ags: { scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/score'], lineitem } });
