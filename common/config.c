@@ -106,11 +106,10 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"font-src 'self' data: https:; "
 		"frame-src 'self' https:; "
 		"connect-src 'self'; "
-		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+		"object-src 'none'; base-uri 'self'; form-action 'self'",
 		"PASSERELLE_CONTENT_SECURITY_POLICY",
-		"the Content-Security-Policy of package content: authoring tools need inline scripts "
-		"and eval; content may embed media and fonts over https; nothing may frame it but "
-		"passerelle's own pages" },
+		"the Content-Security-Policy of package content (frame-ancestors comes from frame_ancestors): "
+		"authoring tools need inline scripts and eval; content may embed media and fonts over https" },
 	[PA_CFG_LOG_LEVEL] = {
 		"log_level", PA_CONFIG_STRING, 0, 0, "info",
 		"PASSERELLE_LOG_LEVEL",
@@ -143,6 +142,15 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"new_attempt_after_completion", PA_CONFIG_BOOL, 0, 1, "true",
 		"PASSERELLE_NEW_ATTEMPT_AFTER_COMPLETION",
 		"whether a learner opening a course already completed starts a new attempt (false: reviews the last)" },
+	[PA_CFG_FRAME_ANCESTORS] = {
+		"frame_ancestors", PA_CONFIG_STRING, 0, 0, "*",
+		"PASSERELLE_FRAME_ANCESTORS",
+		"who may frame the player and package content: * (any LMS), or your LMS origins, space-separated "
+		"(e.g. https://moodle.example.org); the browser checks every frame up to the LMS page" },
+	[PA_CFG_LTI_REGISTRATION_KEY] = {
+		"lti_registration_key", PA_CONFIG_STRING, 0, 0, "",
+		"PASSERELLE_LTI_REGISTRATION_KEY",
+		"when set, dynamic registration needs ?key=<this> in its URL (empty: any platform may register)" },
 	[PA_CFG_LTI_STATE_TTL] = {
 		"lti_state_ttl", PA_CONFIG_INT, 30, 3600, "300",
 		"PASSERELLE_LTI_STATE_TTL",

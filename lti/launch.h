@@ -18,7 +18,7 @@ typedef struct pa_lti_launch {
 	const char *subject;          /* the learner: "lti13 <iss> <sub>" or "lti11 <key> <user_id>" */
 	const char *name;             /* "Family, Given" as the LMS says, or NULL */
 	const char *user_ref;         /* AGS userId (sub) or lis_result_sourcedid; NULL: no scores back */
-	bool instructor;              /* Instructor, Administrator, ContentDeveloper, TeachingAssistant */
+	bool instructor;              /* Instructor (and its sub-roles, TeachingAssistant...), Administrator, ContentDeveloper */
 	const char *resource_link_id;
 	const char *deployment_id;    /* 13 */
 	const char *context_id, *context_title;

@@ -27,6 +27,7 @@
 #define AGS_CLAIM "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 #define AGS_SCORE_SCOPE "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 #define LIS_MEMBERSHIP "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+#define LIS_MEMBERSHIP_INSTRUCTOR_SUB "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#"
 
 /* What the login kept for the launch (lti/oidc.c). */
 typedef struct login_state {
@@ -151,10 +152,12 @@ static bool aud_has(const json_t *aud, const char *client_id, size_t *n)
 }
 
 /* Roles that see a link's attempts (LIS v2 vocabulary; the simple names
- * LTI Core 1.3 A.2.3 allows for context roles). */
+ * LTI Core 1.3 A.2.3 allows for context roles). A sub-role of Instructor
+ * (membership/Instructor#TeachingAssistant) teaches too; a Mentor sees only
+ * their mentees elsewhere, never a whole link's learners. */
 static bool instructor(const json_t *roles)
 {
-	static const char *const names[] = { "Instructor", "Administrator", "ContentDeveloper", "Mentor" };
+	static const char *const names[] = { "Instructor", "Administrator", "ContentDeveloper" };
 	size_t i;
 	json_t *v;
 
@@ -169,6 +172,8 @@ static bool instructor(const json_t *roles)
 			return true;
 		if (pa_str_startswith(role, LIS_MEMBERSHIP))
 			simple = role + strlen(LIS_MEMBERSHIP);
+		else if (pa_str_startswith(role, LIS_MEMBERSHIP_INSTRUCTOR_SUB))
+			return true;
 		else if (strchr(role, ':') || strchr(role, '/'))
 			continue;
 		for (size_t k = 0; k < PA_ARRAY_SIZE(names); k++)

@@ -307,6 +307,16 @@ done:
 	return rc;
 }
 
+/* With lti_registration_key set, only who has the key may register a platform. */
+static bool registration_allowed(const pa_lti *lti, const char *key)
+{
+	const char *want = pa_config_string(lti->cfg, PA_CFG_LTI_REGISTRATION_KEY);
+
+	if (!*want)
+		return true;
+	return key && pa_secret_equal(key, strlen(key), want, strlen(want));
+}
+
 enum MHD_Result pa_lti_register(pa_http_request *r, pa_lti *lti, const char *rest)
 {
 	const char *config_url = pa_http_arg(r, "openid_configuration");
@@ -320,6 +330,12 @@ enum MHD_Result pa_lti_register(pa_http_request *r, pa_lti *lti, const char *res
 	bool existed = false;
 
 	(void)rest;
+	if (!registration_allowed(lti, pa_http_arg(r, "key"))) {
+		ret = fail(r, MHD_HTTP_FORBIDDEN, "Registration key needed",
+			   "this server registers platforms only through its registration URL with its key: "
+			   "ask its administrator for the URL `passerelle lti-config` prints");
+		goto done;
+	}
 	if (!config_url || !*config_url) {
 		ret = fail(r, MHD_HTTP_BAD_REQUEST, "No platform configuration",
 			   "this address is opened by the platform with an openid_configuration parameter; "

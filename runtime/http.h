@@ -67,7 +67,13 @@ typedef struct pa_http_player_settings {
 	int64_t session_ttl;
 	int64_t commit_interval;
 	bool new_after_completion;
+	const char *page_csp;    /* the player page's policy, PA_HTTP_PAGE_CSP and frame-ancestors */
 } pa_http_player_settings;
+
+/* The player page's own policy, before frame-ancestors. */
+#define PA_HTTP_PAGE_CSP \
+	"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " \
+	"img-src 'self' data:; frame-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'"
 
 /* A request header, or a GET argument (decoded); NULL when absent. Borrowed. */
 const char *pa_http_header(pa_http_request *r, const char *name);

@@ -21,8 +21,6 @@
 /* The files of runtime/player, engine.mjs and scorm.wasm, compiled in (cmake/embed.cmake). */
 extern const pa_embedded_file pa_player_assets[];
 
-#define PAGE_CSP "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " \
-		 "img-src 'self' data:; frame-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'"
 
 static const char *header(pa_http_request *r, const char *name)
 {
@@ -156,7 +154,7 @@ enum MHD_Result pa_http_play_page(pa_http_request *r, const pa_http_player_setti
 	if (resp) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-		MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+		MHD_add_response_header(resp, "Content-Security-Policy", s->page_csp ? s->page_csp : PA_HTTP_PAGE_CSP);
 		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	}
 	ret = pa_http_queue(r, MHD_HTTP_OK, resp, page.len);

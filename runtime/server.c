@@ -44,6 +44,7 @@ struct pa_server {
 	pa_http_content_settings content;
 	pa_http_player_settings player;
 	pa_lti *lti;
+	pa_buf content_csp, page_csp;   /* with frame_ancestors */
 	uint64_t max_upload;
 	uint16_t port;
 	int shutdown_timeout;
@@ -773,6 +774,25 @@ done:
 	return rc;
 }
 
+/*
+ * The policies of content and of the player's page end with who may
+ * frame them: in an LMS the browser checks every ancestor, the LMS's page
+ * included, so 'self' alone would block a SCO inside Moodle's iframe.
+ */
+static int frame_policies(pa_server *s, const pa_config *cfg)
+{
+	const char *who = pa_config_string(cfg, PA_CFG_FRAME_ANCESTORS);
+
+	if (!*who || strpbrk(who, ";,\r\n\"'"))
+		return pa_error_set(PA_EINVAL, "frame_ancestors: * or origins separated by spaces (no ; , or quotes)");
+	pa_buf_printf(&s->content_csp, "%s; frame-ancestors %s%s", pa_config_string(cfg, PA_CFG_CONTENT_SECURITY_POLICY),
+		      strcmp(who, "*") ? "'self' " : "", who);
+	pa_buf_printf(&s->page_csp, "%s; frame-ancestors %s%s", PA_HTTP_PAGE_CSP, strcmp(who, "*") ? "'self' " : "",
+		      who);
+	return pa_buf_error(&s->content_csp) || pa_buf_error(&s->page_csp) ? pa_error_set(PA_ENOMEM, "out of memory")
+									     : 0;
+}
+
 int pa_server_start(pa_server **out, const pa_server_options *opts)
 {
 	const pa_config *cfg = opts->config;
@@ -786,6 +806,8 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
 		return pa_error_set(PA_ENOMEM, "out of memory");
+	pa_buf_init(&s->content_csp, 0);
+	pa_buf_init(&s->page_csp, 0);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	s->cfg = cfg;
@@ -796,7 +818,10 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	s->max_upload = pa_config_size(cfg, PA_CFG_MAX_UPLOAD_BYTES);
 	s->shutdown_timeout = (int)pa_config_int(cfg, PA_CFG_SHUTDOWN_TIMEOUT);
 	s->content.data_dir = s->data_dir;
-	s->content.csp = pa_config_string(cfg, PA_CFG_CONTENT_SECURITY_POLICY);
+	if ((rc = frame_policies(s, cfg)) != 0)
+		goto done;
+	s->content.csp = pa_buf_cstr(&s->content_csp);
+	s->player.page_csp = pa_buf_cstr(&s->page_csp);
 	s->content.max_age = pa_config_int(cfg, PA_CFG_CONTENT_MAX_AGE);
 	s->content.store = opts->store;
 	s->player.store = opts->store;
@@ -890,6 +915,8 @@ void pa_server_stop(pa_server *s)
 	/* After the daemon: no request can reach LTI any more. */
 	pa_lti_free(s->lti);
 	pa_proxies_dispose(&s->proxies);
+	pa_buf_dispose(&s->content_csp);
+	pa_buf_dispose(&s->page_csp);
 	OPENSSL_cleanse(s->player.key, sizeof(s->player.key));
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->lock);

@@ -34,10 +34,10 @@ let browser;
 let dl;
 const packages = {};
 
-function serve() {
+function serve(dir = data, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=4',
-      '--set', `schema_dir=${schemas}`, '--set', 'lti_allow_http=true', '--set', 'lti_http_timeout=3'],
+    const child = spawn(binary, ['serve', '--data', dir, '--set', 'listen=127.0.0.1:0', '--set', 'threads=4',
+      '--set', `schema_dir=${schemas}`, '--set', 'lti_allow_http=true', '--set', 'lti_http_timeout=3', ...extra],
     { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr.on('data', (d) => {
@@ -343,4 +343,32 @@ test('deep linking: a tampered form is refused, nothing reaches the platform', a
   assert.equal(res.status, 403);
   assert.match(await res.text(), /no longer registered/);
   assert.equal(dl.responses.length, 0);
+});
+
+test('dynamic registration: with lti_registration_key, only the URL with the key registers', async () => {
+  const dir = join(tmp, 'data-keyed');
+  const keyed = await serve(dir, ['--set', 'lti_registration_key=k3y-of-the-admin']);
+  try {
+    const platform = await startLoopback();
+    const r = registration(platform, { token: 't', clientId: 'keyed-client', deploymentId: '9' });
+    const url = (key) => {
+      const q = new URLSearchParams({ openid_configuration: r.configUrl, registration_token: 't' });
+      if (key !== undefined) q.set('key', key);
+      return `${keyed.origin}/lti/register?${q}`;
+    };
+    for (const key of [undefined, '', 'k3y-of-the-admim', 'k3y-of-the-admin-and-more']) {
+      const res = await fetch(url(key));
+      assert.equal(res.status, 403, `key ${key}`);
+      assert.match(await res.text(), /Registration key needed/);
+    }
+    assert.equal(r.registrations.length, 0, 'the platform was never asked');
+    const res = await fetch(url('k3y-of-the-admin'));
+    assert.equal(res.status, 200, await res.text());
+    assert.equal(r.registrations.length, 1);
+    assert.match(passerelle('platform', 'list', '--data', dir), /keyed-client/);
+    await platform.close();
+  } finally {
+    keyed.kill('SIGTERM');
+    await new Promise((ok) => keyed.on('exit', ok));
+  }
 });

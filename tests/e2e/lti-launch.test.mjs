@@ -272,9 +272,7 @@ test('platform storage: another browser\'s binding is refused; a platform that n
 });
 
 // Moodle shows the tool in an iframe of its own page: the player, and the SCO inside it, must load there.
-test('inside the LMS\'s iframe the player opens and the SCO\'s content loads', {
-  todo: "content_security_policy's frame-ancestors 'self' refuses the content when an LMS page frames the player",
-}, async () => {
+test('inside the LMS\'s iframe the player opens and the SCO\'s content loads', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const full = lms.prepare(tool, { sub: 'framed-learner', custom: { package: pkg } });
@@ -296,6 +294,15 @@ test('an instructor goes to the link\'s page; AGS claims give the link its line 
     resourceLink: { id: 'link-teach', title: 'Module 1' } });
   assert.equal(r.response.status, 303, r.text);
   assert.match(r.response.headers.get('location'), /\/lti\/links\/\d+\?/);
+  // Who teaches: sub-roles of Instructor, content developers, administrators; a mentor or a learner plays.
+  const M = 'http://purl.imsglobal.org/vocab/lis/v2/';
+  for (const [role, page] of [[`${M}membership/Instructor#TeachingAssistant`, true], [`${M}membership#ContentDeveloper`, true],
+    ['Administrator', true], [`${M}institution/person#Administrator`, true], [`${M}membership#Mentor`, false],
+    [`${M}membership#Learner`, false], ['urn:lti:role:ims/lis/Instructor', false]]) {
+    r = await lms.launch(tool, { sub: `role-${page}`, roles: [role], custom: { package: pkg }, resourceLink: { id: 'link-roles' } });
+    assert.equal(r.response.status, 303, r.text);
+    assert.match(r.response.headers.get('location'), page ? /\/lti\/links\/\d+\?/ : /\/play\/\d+\?/, role);
+  }
   const lineitem = `${lms.issuer}/lineitems/7/lineitem?type=x`;
   r = await lms.launch(tool, { sub: 'graded', custom: { package: pkg }, resourceLink: { id: 'link-graded' },
     ags: { scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/score'], lineitem } });
