@@ -32,7 +32,7 @@ void pa_cmd_lti_config_usage(FILE *out)
 
 int pa_cmd_lti_config(int argc, char **argv)
 {
-	const char *base_url = NULL, *config_file = NULL;
+	const char *base_url = NULL, *config_file = NULL, *key;
 	pa_buf base = PA_BUF_INIT, out = PA_BUF_INIT;
 	bool json = false;
 	pa_config cfg;
@@ -69,7 +69,9 @@ int pa_cmd_lti_config(int argc, char **argv)
 	if (!pa_str_startswith(pa_buf_cstr(&base), "https://"))
 		fprintf(stderr, "passerelle lti-config: warning: LMSs require https for LTI 1.3; %s is for tests "
 			"(lti_allow_http)\n", pa_buf_cstr(&base));
-	if ((json ? pa_lti_config_json(&out, pa_buf_cstr(&base)) : pa_lti_config_text(&out, pa_buf_cstr(&base))) != 0) {
+	key = pa_config_string(&cfg, PA_CFG_LTI_REGISTRATION_KEY);
+	if ((json ? pa_lti_config_json(&out, pa_buf_cstr(&base), key)
+		  : pa_lti_config_text(&out, pa_buf_cstr(&base), key)) != 0) {
 		pa_cli_fail("lti-config");
 		code = PA_EXIT_PROBLEMS;
 		goto done;

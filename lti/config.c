@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "common/error.h"
+#include "common/form.h"
 #include "common/util.h"
 
 const pa_lti_config_url pa_lti_config_urls[] = {
@@ -52,7 +53,17 @@ int pa_lti_base_url_check(pa_buf *out, const char *url)
 	return pa_buf_error(out);
 }
 
-int pa_lti_config_json(pa_buf *out, const char *base)
+/* A URL of the table, with the registration key where it belongs. */
+static void put_url(pa_buf *out, const char *base, const pa_lti_config_url *u, const char *registration_key)
+{
+	pa_buf_printf(out, "%s%s", base, u->path);
+	if (registration_key && *registration_key && !strcmp(u->key, "dynamic_registration")) {
+		pa_buf_puts(out, "?key=");
+		pa_form_encode(out, registration_key);
+	}
+}
+
+int pa_lti_config_json(pa_buf *out, const char *base, const char *registration_key)
 {
 	pa_buf url = PA_BUF_INIT;
 
@@ -62,7 +73,7 @@ int pa_lti_config_json(pa_buf *out, const char *base)
 		const pa_lti_config_url *u = &pa_lti_config_urls[i];
 
 		pa_buf_clear(&url);
-		pa_buf_printf(&url, "%s%s", base, u->path);
+		put_url(&url, base, u, registration_key);
 		pa_buf_printf(out, ",\"%s\":", u->key);
 		pa_buf_put_json(out, pa_buf_cstr(&url));
 		if (!strcmp(u->key, "launch")) {
@@ -76,13 +87,15 @@ int pa_lti_config_json(pa_buf *out, const char *base)
 	return pa_buf_error(out);
 }
 
-int pa_lti_config_text(pa_buf *out, const char *base)
+int pa_lti_config_text(pa_buf *out, const char *base, const char *registration_key)
 {
 	pa_buf_printf(out, "Passerelle's LTI URLs for %s\n", base);
 	for (size_t i = 0; i < pa_lti_config_url_count; i++) {
 		const pa_lti_config_url *u = &pa_lti_config_urls[i];
 
-		pa_buf_printf(out, "\n%s\n  %s%s\n  Moodle: %s\n", u->label, base, u->path, u->moodle);
+		pa_buf_printf(out, "\n%s\n  ", u->label);
+		put_url(out, base, u, registration_key);
+		pa_buf_printf(out, "\n  Moodle: %s\n", u->moodle);
 	}
 	return pa_buf_error(out);
 }

@@ -36,10 +36,14 @@ int pa_lti_base_url_check(pa_buf *out, const char *url);
  *    "lti11_launch":...}
  * base without a trailing slash.
  */
-int pa_lti_config_json(pa_buf *out, const char *base);
+int pa_lti_config_json(pa_buf *out, const char *base, const char *registration_key);
 
 /* The same for people: one line per URL, and the Moodle field it goes in. */
-int pa_lti_config_text(pa_buf *out, const char *base);
+int pa_lti_config_text(pa_buf *out, const char *base, const char *registration_key);
+
+/* registration_key (lti_registration_key; NULL or "" when none): given, the
+ * dynamic registration URL carries it as ?key=. Only the CLI passes it: the
+ * public GET /lti/config never shows it. */
 
 /* The same as a page (the admin's view of GET /lti/config in a browser). */
 int pa_lti_config_html(pa_buf *out, const char *base);

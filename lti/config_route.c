@@ -16,7 +16,7 @@ enum MHD_Result pa_lti_config_route(pa_http_request *r, pa_lti *lti, const char 
 	(void)lti;
 	(void)rest;
 	pa_http_base_url(&base, r);
-	if ((html ? pa_lti_config_html(&body, pa_buf_cstr(&base)) : pa_lti_config_json(&body, pa_buf_cstr(&base))) == 0)
+	if ((html ? pa_lti_config_html(&body, pa_buf_cstr(&base)) : pa_lti_config_json(&body, pa_buf_cstr(&base), NULL)) == 0)
 		resp = pa_http_body(html ? "text/html; charset=utf-8" : "application/json", &body);
 	if (resp) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");

@@ -12,7 +12,7 @@ static json_t *config_json(const char *base)
 	json_error_t err;
 	json_t *j;
 
-	assert_int_equal(pa_lti_config_json(&b, base), 0);
+	assert_int_equal(pa_lti_config_json(&b, base, NULL), 0);
 	j = json_loads(b.ptr, JSON_REJECT_DUPLICATES, &err);
 	if (!j)
 		fail_msg("not JSON (%s): %s", err.text, b.ptr);
@@ -92,7 +92,7 @@ static void test_lti_config__text_and_html_name_every_url(void **state)
 	pa_buf text = PA_BUF_INIT, html = PA_BUF_INIT, url = PA_BUF_INIT;
 
 	(void)state;
-	assert_int_equal(pa_lti_config_text(&text, "https://p.example"), 0);
+	assert_int_equal(pa_lti_config_text(&text, "https://p.example", NULL), 0);
 	assert_int_equal(pa_lti_config_html(&html, "https://p.example/<x>"), 0);
 	for (size_t i = 0; i < pa_lti_config_url_count; i++) {
 		pa_buf_clear(&url);
@@ -141,9 +141,28 @@ static void test_lti_config__the_command(void **state)
 	pa_buf_dispose(&out);
 }
 
+static void test_lti_config__registration_key_only_where_asked(void **state)
+{
+	pa_buf b = PA_BUF_INIT, t = PA_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pa_lti_config_json(&b, "https://p.example", "k&y z"), 0);
+	assert_non_null(strstr(b.ptr, "\"dynamic_registration\":\"https://p.example/lti/register?key=k%26y%20z\""));
+	/* Only on the registration URL. */
+	assert_null(strstr(b.ptr, "/lti/login?key"));
+	assert_int_equal(pa_lti_config_text(&t, "https://p.example", "abc"), 0);
+	assert_non_null(strstr(t.ptr, "https://p.example/lti/register?key=abc\n"));
+	pa_buf_clear(&b);
+	assert_int_equal(pa_lti_config_json(&b, "https://p.example", ""), 0);
+	assert_non_null(strstr(b.ptr, "\"dynamic_registration\":\"https://p.example/lti/register\""));
+	pa_buf_dispose(&b);
+	pa_buf_dispose(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lti_config__registration_key_only_where_asked),
 		cmocka_unit_test(test_lti_config__json_has_every_url),
 		cmocka_unit_test(test_lti_config__json_escapes_the_base),
 		cmocka_unit_test(test_lti_config__base_urls_checked_and_normalized),
