@@ -149,10 +149,13 @@ static const char *player_lang(const char *locale)
 
 enum MHD_Result pa_lti_launch_finish(pa_http_request *r, pa_lti *lti, const pa_lti_launch *l)
 {
-	pa_store_lti_link in = { 0 }, link = { 0 };
+	pa_store_lti_link in = { 0 };
+	pa_store_lti_launch_in rec = { 0 };
+	pa_store_lti_launch_out out = { 0 };
+	const pa_store_lti_link *link = &out.link;
 	pa_session_claims claims;
 	pa_buf location = PA_BUF_INIT;
-	int64_t learner = 0, attempt = 0, package = 0, expires = (int64_t)time(NULL) + lti->session_ttl;
+	int64_t package = 0, expires = (int64_t)time(NULL) + lti->session_ttl;
 	enum MHD_Result ret;
 	int rc;
 
@@ -173,39 +176,49 @@ enum MHD_Result pa_lti_launch_finish(pa_http_request *r, pa_lti *lti, const pa_l
 	in.package_id = package;
 	in.lineitem = (char *)l->lineitem;
 	in.outcome_url = (char *)l->outcome_url;
-	if ((rc = pa_store_learner_ensure(&learner, lti->store, l->subject, l->name)) != 0 ||
-	    (rc = pa_store_lti_link_upsert(&link, lti->store, &in)) != 0)
+	rec.subject = l->subject;
+	rec.name = l->name;
+	rec.link = &in;
+	rec.attempt = !l->instructor;
+	rec.new_after_completion = lti->new_after_completion;
+	rec.user_ref = l->user_ref && (l->lineitem || l->outcome_url) ? l->user_ref : NULL;
+	rec.nonce_scope = l->nonce_scope;
+	rec.nonce = l->nonce;
+	rec.nonce_expires = l->nonce_expires;
+	/* One transaction, one disk sync: learner, link, attempt, where scores go. */
+	if ((rc = pa_store_lti_launch_record(&out, lti->store, &rec)) == PA_EEXISTS) {
+		pa_warn("lti: launch refused: nonce: %s", pa_error_last());
+		ret = pa_lti_page_error(r, MHD_HTTP_FORBIDDEN, "This launch was already used",
+					"Open the activity again from your course.");
+		goto done;
+	}
+	if (rc)
 		goto failed;
 	/* Absolute, from the base URL: behind a proxy the tool may live under a path. */
 	pa_http_base_url(&location, r);
 	if (l->instructor) {
-		pa_buf_printf(&location, "/lti/links/%" PRId64 "?lang=%s&token=", link.id, player_lang(l->locale));
-		if ((rc = pa_lti_link_token_make(&location, lti->session_key, link.id, learner, expires)) != 0)
+		pa_buf_printf(&location, "/lti/links/%" PRId64 "?lang=%s&token=", link->id, player_lang(l->locale));
+		if ((rc = pa_lti_link_token_make(&location, lti->session_key, link->id, out.learner_id, expires)) != 0)
 			goto failed;
-		pa_info("lti: launch: instructor %s on link %" PRId64, l->subject, link.id);
+		pa_info("lti: launch: instructor %s on link %" PRId64, l->subject, link->id);
 		ret = see_other(r, &location);
 		goto done;
 	}
-	if (!link.package_id) {
-		pa_warn("lti: launch refused: package: link %" PRId64 " has no module chosen", link.id);
+	if (!link->package_id) {
+		pa_warn("lti: launch refused: package: link %" PRId64 " has no module chosen", link->id);
 		ret = pa_lti_page_error(r, MHD_HTTP_NOT_FOUND, "No module yet",
 					"This activity is not linked to a module yet. Your instructor can choose "
 					"one (Select content in the activity's settings).");
 		goto done;
 	}
-	if ((rc = pa_player_attempt_for(&attempt, lti->store, learner, link.package_id, false,
-					lti->new_after_completion)) != 0)
-		goto failed;
-	if (l->user_ref && *l->user_ref && (link.lineitem || link.outcome_url) &&
-	    (rc = pa_store_lti_grade_target_set(lti->store, attempt, link.id, l->user_ref)) != 0)
-		goto failed;
-	claims.attempt_id = attempt;
-	claims.learner_id = learner;
+	claims.attempt_id = out.attempt_id;
+	claims.learner_id = out.learner_id;
 	claims.expires = expires;
-	pa_buf_printf(&location, "/play/%" PRId64 "?lang=%s&token=", attempt, player_lang(l->locale));
+	pa_buf_printf(&location, "/play/%" PRId64 "?lang=%s&token=", out.attempt_id, player_lang(l->locale));
 	if ((rc = pa_session_token_make(&location, lti->session_key, &claims)) != 0)
 		goto failed;
-	pa_info("lti: launch: %s on link %" PRId64 ", attempt %" PRId64, l->subject, link.id, attempt);
+	pa_info("lti: launch: %s on link %" PRId64 ", %s attempt %" PRId64, l->subject, link->id,
+		out.new_attempt ? "new" : "their", out.attempt_id);
 	ret = see_other(r, &location);
 	goto done;
 failed:
@@ -213,7 +226,7 @@ failed:
 	ret = pa_lti_page_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again in a moment",
 				"Passerelle could not record this launch. Nothing was lost; open the activity again.");
 done:
-	pa_store_lti_link_dispose(&link);
+	pa_store_lti_link_dispose(&out.link);
 	pa_buf_dispose(&location);
 	return ret;
 }

@@ -27,6 +27,10 @@ typedef struct pa_lti_launch {
 	const char *lineitem;         /* AGS line item URL, or NULL */
 	const char *outcome_url;      /* LTI 1.1 lis_outcome_service_url, or NULL */
 	const char *locale;           /* "fr", "en-GB"...; NULL */
+	/* A single-use value to spend in the same transaction (the id_token's
+	 * nonce, the OAuth nonce): a replay is refused and nothing recorded. */
+	const char *nonce_scope, *nonce;
+	int64_t nonce_expires;        /* ms */
 } pa_lti_launch;
 
 /* Record the launch and answer (303 to the player or the link's page, or a page saying what is wrong). */

@@ -206,6 +206,14 @@ int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, p
 {
 	return store->lti->link_attempts(out, count, store, link_id);
 }
+
+int pa_store_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in)
+{
+	memset(out, 0, sizeof(*out));
+	if (!in->subject || !*in->subject || !in->link)
+		return pa_error_set(PA_EINVAL, "store: a launch needs a learner and a link");
+	return store->lti->launch_record(out, store, in);
+}
 /* --- outbox --- */
 
 int pa_store_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max)

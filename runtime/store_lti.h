@@ -149,9 +149,40 @@ int pa_store_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_s
 
 int pa_store_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
 
-/* Scores of attempt go to link, naming the learner user_ref there (AGS
- * userId, or LTI 1.1 lis_result_sourcedid); set again, user_ref is replaced. */
+/*
+ * attempt was made through link (the link's page lists it), and its scores
+ * go there naming the learner user_ref (AGS userId, or LTI 1.1
+ * lis_result_sourcedid). user_ref NULL or "": no scores go back from this
+ * launch (a ref set before is kept); set again, a non-empty user_ref
+ * replaces the one stored.
+ */
 int pa_store_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
+
+/* A launch, recorded in one transaction (one disk sync): see pa_store_lti_launch_record. */
+typedef struct pa_store_lti_launch_in {
+	const char *subject, *name;        /* the learner (pa_store_learner_ensure) */
+	const pa_store_lti_link *link;     /* pa_store_lti_link_upsert's in */
+	bool attempt;                      /* find or make the learner's attempt (not for instructors) */
+	bool new_after_completion;         /* a completed or passed latest attempt gives a new one */
+	const char *user_ref;              /* pa_store_lti_grade_target_set's */
+	const char *nonce_scope, *nonce;   /* when set, a single-use value used now (PA_EEXISTS: a replay) */
+	int64_t nonce_expires;
+} pa_store_lti_launch_in;
+
+typedef struct pa_store_lti_launch_out {
+	int64_t learner_id;
+	pa_store_lti_link link;            /* as it now is (dispose it) */
+	int64_t attempt_id;                /* 0: none asked, or the link has no package */
+	bool new_attempt;
+} pa_store_lti_launch_out;
+
+/*
+ * Everything a launch records, all or nothing: the single-use value, the
+ * learner, the link, the learner's attempt on the link's package (their
+ * latest on any version, or a new one on the latest version when they
+ * have none, or per new_after_completion) and its grade target.
+ */
+int pa_store_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in);
 
 /* An attempt made through a link, for the people who teach there. */
 typedef struct pa_store_lti_link_attempt {

@@ -13,6 +13,11 @@ enum {
 	ST_GET,
 	ST_TARGET,
 	ST_ATTEMPTS,
+	ST_LEARNER,
+	ST_LATEST,
+	ST_VERSION,
+	ST_NEW_ATTEMPT,
+	ST_NONCE,
 };
 
 #define LINK_COLUMNS \
@@ -34,9 +39,25 @@ static const char *const sql_upsert =
 	"updated = excluded.updated "
 	"RETURNING " LINK_COLUMNS;
 static const char *const sql_get = "SELECT " LINK_COLUMNS " FROM lti_links WHERE id = ?1";
+/* '' means no scores go back from this launch: it never hides a ref known before. */
 static const char *const sql_target =
-	"INSERT INTO lti_grade_targets (attempt_id, link_id, user_ref, created) VALUES (?1, ?2, ?3, ?4) "
-	"ON CONFLICT (attempt_id, link_id) DO UPDATE SET user_ref = excluded.user_ref";
+	"INSERT INTO lti_grade_targets (attempt_id, link_id, user_ref, created) VALUES (?1, ?2, coalesce(?3, ''), ?4) "
+	"ON CONFLICT (attempt_id, link_id) DO UPDATE SET user_ref = "
+	"CASE WHEN excluded.user_ref = '' THEN user_ref ELSE excluded.user_ref END";
+static const char *const sql_learner =
+	"INSERT INTO learners (subject, name, created) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (subject) DO UPDATE SET name = coalesce(excluded.name, name) RETURNING id";
+static const char *const sql_latest =
+	"SELECT a.id, a.completion_status = 'completed' OR a.success_status = 'passed' "
+	"FROM attempts a JOIN package_versions v ON v.id = a.version_id "
+	"WHERE a.learner_id = ?1 AND v.package_id = ?2 AND a.preview = 0 ORDER BY a.id DESC LIMIT 1";
+static const char *const sql_version =
+	"SELECT id FROM package_versions WHERE package_id = ?1 ORDER BY version DESC LIMIT 1";
+static const char *const sql_new_attempt =
+	"INSERT INTO attempts (version_id, learner_id, preview, created, updated) VALUES (?1, ?2, 0, ?3, ?3)";
+static const char *const sql_nonce =
+	"INSERT INTO lti_nonces (scope, value, data, expires) VALUES (?1, ?2, NULL, ?3) "
+	"ON CONFLICT (scope, value) DO UPDATE SET expires = excluded.expires WHERE lti_nonces.expires <= ?4";
 static const char *const sql_attempts =
 	"SELECT a.id, a.learner_id, l.subject, l.name, a.completion_status, a.success_status, "
 	"a.score_scaled, a.last_seq, a.created, a.updated "
@@ -190,9 +211,130 @@ int pa_sqlite_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t 
 {
 	target_args a = { attempt_id, link_id, user_ref };
 
-	if (!user_ref || !*user_ref)
-		return pa_error_set(PA_EINVAL, "store: a grade target needs the platform's name for the learner");
 	return pa_sqlite_write(store, target_job, &a);
+}
+
+/* One statement that gives one integer (RETURNING id, SELECT id): *out, or PA_ENOTFOUND. */
+static int one_int(int64_t *out, pa_sqlite_conn *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = pa_sqlite_step_row(c, st, what);
+
+	if (rc == 0) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = pa_sqlite_step_done(c, st, what);
+	}
+	pa_sqlite_stmt_done(st);
+	return rc;
+}
+
+typedef struct launch_args {
+	const pa_store_lti_launch_in *in;
+	pa_store_lti_launch_out *out;
+} launch_args;
+
+/* The learner's attempt on the link's package, found or made (pa_player_attempt_for's rule, in this transaction). */
+static int launch_attempt(launch_args *a, pa_sqlite_conn *c, int64_t now)
+{
+	int64_t version;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = pa_sqlite_stmt(&st, c, ST_LATEST, sql_latest)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, a->out->learner_id);
+	sqlite3_bind_int64(st, 2, a->out->link.package_id);
+	rc = pa_sqlite_step_row(c, st, "the learner's attempt");
+	if (rc == 0) {
+		bool done = sqlite3_column_int(st, 1) != 0;
+
+		a->out->attempt_id = sqlite3_column_int64(st, 0);
+		pa_sqlite_stmt_done(st);
+		if (!done || !a->in->new_after_completion)
+			return 0;
+	} else {
+		pa_sqlite_stmt_done(st);
+		if (rc != PA_ENOTFOUND)
+			return rc;
+	}
+	if ((rc = pa_sqlite_stmt(&st, c, ST_VERSION, sql_version)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, a->out->link.package_id);
+	if ((rc = one_int(&version, c, st, "the package's latest version")) != 0)
+		return rc;
+	if ((rc = pa_sqlite_stmt(&st, c, ST_NEW_ATTEMPT, sql_new_attempt)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, version);
+	sqlite3_bind_int64(st, 2, a->out->learner_id);
+	sqlite3_bind_int64(st, 3, now);
+	rc = pa_sqlite_step_done(c, st, "start an attempt");
+	pa_sqlite_stmt_done(st);
+	if (rc == 0) {
+		a->out->attempt_id = sqlite3_last_insert_rowid(pa_sqlite_db(c));
+		a->out->new_attempt = true;
+	}
+	return rc;
+}
+
+static int launch_job(pa_sqlite_conn *c, void *arg)
+{
+	launch_args *a = arg;
+	const pa_store_lti_launch_in *in = a->in;
+	int64_t now = pa_store_now_ms();
+	upsert_args link = { in->link, { 0 } };
+	target_args target;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (in->nonce_scope && in->nonce) {
+		if ((rc = pa_sqlite_stmt(&st, c, ST_NONCE, sql_nonce)) != 0)
+			return rc;
+		pa_sqlite_bind_text(st, 1, in->nonce_scope);
+		pa_sqlite_bind_text(st, 2, in->nonce);
+		sqlite3_bind_int64(st, 3, in->nonce_expires);
+		sqlite3_bind_int64(st, 4, now);
+		rc = pa_sqlite_step_done(c, st, "use a single-use value");
+		pa_sqlite_stmt_done(st);
+		if (rc)
+			return rc;
+		if (sqlite3_changes(pa_sqlite_db(c)) == 0)
+			return pa_error_set(PA_EEXISTS, "store: this %s value was already used", in->nonce_scope);
+	}
+	if ((rc = pa_sqlite_stmt(&st, c, ST_LEARNER, sql_learner)) != 0)
+		return rc;
+	pa_sqlite_bind_text(st, 1, in->subject);
+	pa_sqlite_bind_text(st, 2, in->name);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = one_int(&a->out->learner_id, c, st, "record the learner")) != 0)
+		return rc;
+	if ((rc = upsert_job(c, &link)) != 0) {
+		pa_store_lti_link_dispose(&link.out);
+		return rc;
+	}
+	a->out->link = link.out;
+	if (!in->attempt || !a->out->link.package_id)
+		return 0;
+	if ((rc = launch_attempt(a, c, now)) != 0)
+		return rc;
+	target.attempt_id = a->out->attempt_id;
+	target.link_id = a->out->link.id;
+	target.user_ref = in->user_ref;
+	return target_job(c, &target);
+}
+
+int pa_sqlite_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in)
+{
+	launch_args a = { in, out };
+	int rc;
+
+	if (in->link->lti_version != 11 && in->link->lti_version != 13)
+		return pa_error_set(PA_EINVAL, "store: LTI version %d (11 or 13)", in->link->lti_version);
+	if (!in->link->resource_link_id || !*in->link->resource_link_id)
+		return pa_error_set(PA_EINVAL, "store: a link needs its resource link id");
+	if ((rc = pa_sqlite_write(store, launch_job, &a)) != 0) {
+		pa_store_lti_link_dispose(&out->link);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
 }
 
 void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t count)

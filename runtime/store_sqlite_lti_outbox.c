@@ -40,7 +40,7 @@ static const char sql_targets[] =
 	"     FROM lti_outbox o WHERE o.link_id = t.link_id AND o.user_ref = t.user_ref "
 	"      AND o.attempt_id = t.attempt_id ORDER BY o.id DESC LIMIT 1) "
 	"FROM lti_grade_targets t JOIN attempts a ON a.id = t.attempt_id "
-	"WHERE t.attempt_id = ?1 AND a.preview = 0";
+	"WHERE t.attempt_id = ?1 AND a.preview = 0 AND t.user_ref <> ''";
 static const char sql_last_ts[] =
 	"SELECT timestamp FROM lti_outbox WHERE link_id = ?1 AND user_ref = ?2 ORDER BY id DESC LIMIT 1";
 static const char sql_insert[] =

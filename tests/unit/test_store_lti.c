@@ -154,7 +154,8 @@ static void test_store_lti__link_attempts_follow_grade_targets(void **state)
 	assert_int_equal(pa_store_lti_grade_target_set(s, a2, link.id, "src-luis"), 0);
 	/* Set again (a relaunch): replaced, not doubled. */
 	assert_int_equal(pa_store_lti_grade_target_set(s, a2, link.id, "src-luis-2"), 0);
-	assert_int_equal(pa_store_lti_grade_target_set(s, a2, link.id, ""), PA_EINVAL);
+	/* No ref (a launch without scores back): the one known stays. */
+	assert_int_equal(pa_store_lti_grade_target_set(s, a2, link.id, ""), 0);
 	assert_int_equal(pa_store_lti_grade_target_set(s, 999, link.id, "x"), PA_EINVALID);
 
 	assert_int_equal(pa_store_lti_link_attempts(&list, &n, s, link.id), 0);
@@ -201,6 +202,100 @@ static void test_store_lti__learner_of_a_launch(void **state)
 	free(dir);
 }
 
+static int64_t count_rows(pa_store *s, const char *what)
+{
+	pa_store_lti_link_attempt *list = NULL;
+	size_t n = 0;
+
+	(void)what;
+	assert_int_equal(pa_store_lti_link_attempts(&list, &n, s, 1), 0);
+	pa_store_lti_link_attempts_free(list, n);
+	return (int64_t)n;
+}
+
+static void test_store_lti__launch_recorded_in_one_go(void **state)
+{
+	char *dir = pa_test_tmpdir("store-lti-launch");
+	pa_store *s = open_store(dir);
+	pa_store_new_version nv = { "org.example.m", "M", "2004 4th Edition", "00", "{\"items\":[]}" };
+	pa_store_lti_link link = { 0 };
+	pa_store_lti_launch_in in = { 0 };
+	pa_store_lti_launch_out out, again;
+	pa_store_version v;
+	int64_t later = pa_store_now_ms() + 60000;
+	pa_store_commit done = { 0 };
+
+	(void)state;
+	assert_int_equal(pa_store_version_create(&v, s, &nv, NULL), 0);
+	link.lti_version = 13;
+	link.owner_id = 1;
+	link.resource_link_id = "rl";
+	link.package_id = v.package_id;
+	link.lineitem = "https://lms.example/li/1";
+	in.subject = "lti13 https://lms.example u1";
+	in.name = "Diallo, Amina";
+	in.link = &link;
+	in.attempt = true;
+	in.new_after_completion = true;
+	in.user_ref = "u1";
+	in.nonce_scope = "nonce 1";
+	in.nonce = "n-1";
+	in.nonce_expires = later;
+	assert_int_equal(pa_store_lti_launch_record(&out, s, &in), 0);
+	assert_true(out.learner_id > 0 && out.attempt_id > 0 && out.new_attempt);
+	assert_int_equal(out.link.package_id, v.package_id);
+	assert_int_equal(count_rows(s, "attempts"), 1);
+
+	/* The same nonce again: refused, and nothing of it recorded. */
+	in.subject = "lti13 https://lms.example someone-else";
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), PA_EEXISTS);
+	assert_int_equal(again.attempt_id, 0);
+	assert_int_equal(pa_store_learner_ensure(&again.learner_id, s, "lti13 https://lms.example someone-else", NULL), 0);
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), PA_EEXISTS);
+
+	/* A relaunch finds the same attempt; without a ref the one known stays. */
+	in.subject = "lti13 https://lms.example u1";
+	in.nonce = "n-2";
+	in.user_ref = NULL;
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), 0);
+	assert_int_equal(again.attempt_id, out.attempt_id);
+	assert_false(again.new_attempt);
+	pa_store_lti_link_dispose(&again.link);
+
+	/* Completed: a new attempt, by policy. */
+	done.attempt_id = out.attempt_id;
+	done.seq = 1;
+	done.calls = "[]";
+	done.result = "{}";
+	done.completion_status = "completed";
+	assert_int_equal(pa_store_commit_append(s, &done), 0);
+	in.nonce = "n-3";
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), 0);
+	assert_true(again.attempt_id != out.attempt_id && again.new_attempt);
+	pa_store_lti_link_dispose(&again.link);
+	assert_int_equal(count_rows(s, "attempts"), 2);
+
+	/* A learner whose LMS sends no scores back is on the link's page all the same. */
+	in.subject = "lti13 https://lms.example u2";
+	in.nonce = "n-4";
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), 0);
+	pa_store_lti_link_dispose(&again.link);
+	assert_int_equal(count_rows(s, "attempts"), 3);
+
+	/* An instructor: learner and link, no attempt. */
+	in.attempt = false;
+	in.nonce = NULL;
+	in.subject = "lti13 https://lms.example teacher";
+	assert_int_equal(pa_store_lti_launch_record(&again, s, &in), 0);
+	assert_int_equal(again.attempt_id, 0);
+	assert_int_equal(again.link.id, out.link.id);
+	pa_store_lti_link_dispose(&again.link);
+	pa_store_lti_link_dispose(&out.link);
+	pa_store_version_dispose(&v);
+	pa_store_close(s);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_store_lti__link_upsert_keeps_what_is_not_said),
 		cmocka_unit_test(test_store_lti__link_attempts_follow_grade_targets),
 		cmocka_unit_test(test_store_lti__learner_of_a_launch),
+		cmocka_unit_test(test_store_lti__launch_recorded_in_one_go),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
