@@ -187,9 +187,10 @@ enum MHD_Result pa_lti_launch_finish(pa_http_request *r, pa_lti *lti, const pa_l
 	rec.nonce_expires = l->nonce_expires;
 	/* One transaction, one disk sync: learner, link, attempt, where scores go. */
 	if ((rc = pa_store_lti_launch_record(&out, lti->store, &rec)) == PA_EEXISTS) {
-		pa_warn("lti: launch refused: nonce: %s", pa_error_last());
-		ret = pa_lti_page_error(r, MHD_HTTP_FORBIDDEN, "This launch was already used",
-					"Open the activity again from your course.");
+		pa_warn("lti: launch refused: state: this login was already used (%s)", pa_error_last());
+		ret = pa_lti_page_error(r, MHD_HTTP_BAD_REQUEST, "This launch has expired or was already used",
+					"Each launch from the LMS can be used once, within minutes. Go back to your "
+					"course and open the activity again.");
 		goto done;
 	}
 	if (rc)

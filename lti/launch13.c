@@ -32,6 +32,7 @@
 /* What the login kept for the launch (lti/oidc.c). */
 typedef struct login_state {
 	int64_t platform_id;
+	int64_t expires;         /* ms: the state's, and so the nonce's */
 	const char *nonce, *target, *binding;
 	const json_t *storage;   /* {target, origin} when the login wrote to platform storage */
 	bool cookie_seen;
@@ -205,15 +206,9 @@ static enum MHD_Result take_state(bool *ok, launch_ctx *c, const char *state)
 	int rc;
 
 	*ok = false;
-	if (strlen(state) > 256)
-		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "longer than any state of ours", STALE_TITLE, STALE_TEXT);
-	if ((rc = pa_store_nonce_take(&data, c->lti->store, "state", state)) != 0) {
-		if (rc == PA_ENOTFOUND)
-			return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "unknown, expired or already used", STALE_TITLE,
-				      STALE_TEXT);
-		return refuse(c->r, MHD_HTTP_SERVICE_UNAVAILABLE, "state", pa_error_last(),
-			      "Passerelle cannot open the activity now", "Its database did not answer. Try again in a moment.");
-	}
+	/* Signed at login, spent (its nonce) when the launch is recorded. */
+	if ((rc = pa_lti13_state_open(&data, &c->st.expires, c->lti->session_key, state, pa_store_now_ms())) != 0)
+		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", pa_error_last(), STALE_TITLE, STALE_TEXT);
 	c->st.json = data ? json_loads(data, 0, &jerr) : NULL;
 	free(data);
 	id = json_integer_value(json_object_get(c->st.json, "platform"));
@@ -231,13 +226,13 @@ static enum MHD_Result take_state(bool *ok, launch_ctx *c, const char *state)
 }
 
 /* The cookie of the state, when the browser kept it, must be the one set at login. */
-static bool browser_bound(launch_ctx *c, const char *state)
+static bool browser_bound(launch_ctx *c)
 {
 	pa_buf name = PA_BUF_INIT;
 	const char *value;
 	bool ok;
 
-	pa_buf_printf(&name, PA_LTI13_COOKIE_PREFIX "%s", state);
+	pa_buf_printf(&name, PA_LTI13_COOKIE_PREFIX "%s", c->st.nonce);
 	value = pa_buf_error(&name) ? NULL : MHD_lookup_connection_value(c->r->conn, MHD_COOKIE_KIND, name.ptr);
 	c->st.cookie_seen = value != NULL;
 	ok = !value || (c->st.binding && pa_secret_equal(value, strlen(value), c->st.binding, strlen(c->st.binding)));
@@ -374,7 +369,7 @@ static enum MHD_Result finish(launch_ctx *c)
 	const json_t *claims = c->jwt.claims;
 	const json_t *ags = json_object_get(claims, AGS_CLAIM);
 	const char *given = str_claim(claims, "given_name"), *family = str_claim(claims, "family_name");
-	pa_buf subject = PA_BUF_INIT, name = PA_BUF_INIT;
+	pa_buf subject = PA_BUF_INIT, name = PA_BUF_INIT, scope = PA_BUF_INIT;
 	pa_lti_launch l;
 	enum MHD_Result ret;
 
@@ -408,12 +403,18 @@ static enum MHD_Result finish(launch_ctx *c)
 		l.user_ref = str_claim(claims, "sub");
 	}
 	l.locale = sub_claim(claims, LTI_CLAIM "launch_presentation", "locale");
+	/* The login's nonce, spent with the launch's records: a replay records nothing. */
+	pa_buf_printf(&scope, PA_LTI13_NONCE_SCOPE "%lld", (long long)c->platform.id);
+	l.nonce_scope = pa_buf_cstr(&scope);
+	l.nonce = c->st.nonce;
+	l.nonce_expires = c->st.expires;
 	pa_info("lti: launch by %s (platform %lld, deployment %s, link %s%s)", l.subject, (long long)l.owner_id,
 		l.deployment_id, l.resource_link_id, l.instructor ? ", instructor" : "");
 	ret = pa_lti_launch_finish(c->r, c->lti, &l);
 done:
 	pa_buf_dispose(&subject);
 	pa_buf_dispose(&name);
+	pa_buf_dispose(&scope);
 	return ret;
 }
 
@@ -422,8 +423,23 @@ static enum MHD_Result dispatch(launch_ctx *c)
 {
 	const char *type = str_claim(c->jwt.claims, LTI_CLAIM "message_type");
 
-	if (type && !strcmp(type, "LtiDeepLinkingRequest"))
+	if (type && !strcmp(type, "LtiDeepLinkingRequest")) {
+		pa_buf scope = PA_BUF_INIT;
+		int rc;
+
+		pa_buf_printf(&scope, PA_LTI13_NONCE_SCOPE "%lld", (long long)c->platform.id);
+		rc = pa_buf_error(&scope) ? PA_ENOMEM
+					  : pa_store_nonce_put(c->lti->store, pa_buf_cstr(&scope), c->st.nonce, NULL, c->st.expires);
+		pa_buf_dispose(&scope);
+		if (rc == PA_EEXISTS)
+			return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "this login was already used", STALE_TITLE,
+				      STALE_TEXT);
+		if (rc)
+			return refuse(c->r, MHD_HTTP_SERVICE_UNAVAILABLE, "store", pa_error_last(),
+				      "Passerelle cannot open the activity now",
+				      "Its database did not answer. Try again in a moment.");
 		return pa_lti_deep_link_request(c->r, c->lti, &c->platform, c->jwt.claims);
+	}
 	return finish(c);
 }
 
@@ -434,7 +450,7 @@ static enum MHD_Result dispatch(launch_ctx *c)
  * platform answers (or its silence, after 2 seconds) decides nothing but
  * the binding: the state was taken and the token checked already.
  */
-static enum MHD_Result storage_check(launch_ctx *c, const char *state)
+static enum MHD_Result storage_check(launch_ctx *c)
 {
 	pa_buf id = PA_BUF_INIT, script = PA_BUF_INIT, body = PA_BUF_INIT, csp = PA_BUF_INIT, base = PA_BUF_INIT;
 	json_t *data = json_object();
@@ -445,6 +461,8 @@ static enum MHD_Result storage_check(launch_ctx *c, const char *state)
 
 	if (!data || json_object_set_new(data, "platform", json_integer(c->platform.id)) ||
 	    json_object_set_new(data, "binding", json_string(c->st.binding ? c->st.binding : "")) ||
+	    json_object_set_new(data, "nonce", json_string(c->st.nonce)) ||
+	    json_object_set_new(data, "expires", json_integer(c->st.expires)) ||
 	    json_object_set(data, "claims", c->jwt.claims) || !(text = json_dumps(data, JSON_COMPACT)) ||
 	    pa_lti13_random(&id) != 0 || pa_lti13_random(&script) != 0) {
 		ret = refuse(c->r, MHD_HTTP_INTERNAL_SERVER_ERROR, "memory", "out of memory",
@@ -465,7 +483,7 @@ static enum MHD_Result storage_check(launch_ctx *c, const char *state)
 	pa_buf_puts(&body, "\" data-origin=\"");
 	pa_buf_put_xml(&body, str_claim(c->st.storage, "origin"));
 	pa_buf_puts(&body, "\" data-key=\"" PA_LTI13_STORAGE_PREFIX);
-	pa_buf_put_xml(&body, state);
+	pa_buf_put_xml(&body, c->st.nonce);
 	pa_buf_puts(&body, "\"><input type=\"hidden\" name=\"lti_continue\" value=\"");
 	pa_buf_puts(&body, pa_buf_cstr(&id));
 	pa_buf_puts(&body, "\"><input type=\"hidden\" name=\"lti_storage_value\" id=\"v\" value=\"\">"
@@ -536,7 +554,9 @@ static enum MHD_Result resume(launch_ctx *c, const char *id)
 	free(data);
 	platform = json_integer_value(json_object_get(c->st.json, "platform"));
 	binding = str_claim(c->st.json, "binding");
-	if (platform <= 0 || !binding || !json_is_object(json_object_get(c->st.json, "claims")))
+	c->st.nonce = str_claim(c->st.json, "nonce");
+	c->st.expires = json_integer_value(json_object_get(c->st.json, "expires"));
+	if (platform <= 0 || !binding || !c->st.nonce || !json_is_object(json_object_get(c->st.json, "claims")))
 		return refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "storage check's stored data is unreadable",
 			      STALE_TITLE, STALE_TEXT);
 	if (nonempty(value) && !pa_secret_equal(value, strlen(value), binding, strlen(binding)))
@@ -596,7 +616,7 @@ static enum MHD_Result launch(launch_ctx *c)
 	}
 	if ((ret = take_state(&ok, c, state)) != MHD_YES || !ok)
 		goto done;
-	if (!browser_bound(c, state)) {
+	if (!browser_bound(c)) {
 		ret = refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "its cookie is another browser's", STALE_TITLE, STALE_TEXT);
 		goto done;
 	}
@@ -626,7 +646,7 @@ static enum MHD_Result launch(launch_ctx *c)
 			     "open the activity again.");
 		goto done;
 	}
-	ret = c->st.storage && !c->st.cookie_seen ? storage_check(c, state) : dispatch(c);
+	ret = c->st.storage && !c->st.cookie_seen ? storage_check(c) : dispatch(c);
 done:
 	pa_buf_dispose(&detail);
 	return ret;

@@ -25,11 +25,28 @@ enum MHD_Result pa_lti13_login(pa_http_request *r, pa_lti *lti, const char *rest
 /* POST /lti/launch */
 enum MHD_Result pa_lti13_launch(pa_http_request *r, pa_lti *lti, const char *rest);
 
-/* The cookie of a state: PA_LTI13_COOKIE_PREFIX followed by the state. */
+/* The cookie of a login: PA_LTI13_COOKIE_PREFIX followed by its nonce. */
 #define PA_LTI13_COOKIE_PREFIX "pa_lti_"
 
-/* The key of a state's binding in platform storage: this prefix, then the state. */
+/* The key of a login's binding in platform storage: this prefix, then its nonce. */
 #define PA_LTI13_STORAGE_PREFIX "pa_lti_state_"
+
+/* The single-use scope of the nonces of a platform's logins: this prefix, then its id. */
+#define PA_LTI13_NONCE_SCOPE "oidc "
+
+/*
+ * A login's state: what the launch needs back (json), and its expiry
+ * (Unix ms), signed with the session key under a label of its own:
+ *   "<expires>.<base64url(json)>.<base64url(HMAC-SHA256)>"
+ * Nothing is stored at login; the launch spends the nonce the state names,
+ * once, in the transaction that records it.
+ */
+int pa_lti13_state_make(pa_buf *out, const unsigned char *key, const char *json, int64_t expires);
+
+/* 0 and *json (free()) when state is ours, unaltered and not expired at now
+ * (ms), *expires its expiry; PA_EPARSE malformed, PA_EINVALID not signed by
+ * us, PA_ELIMIT expired. */
+int pa_lti13_state_open(char **json, int64_t *expires, const unsigned char *key, const char *state, int64_t now);
 
 /* Largest login or launch form we read (id_tokens are at most 16 KiB). */
 #define PA_LTI13_FORM_MAX ((size_t)64 * 1024)

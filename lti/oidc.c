@@ -274,12 +274,12 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 		goto done;
 	}
 	pa_buf_printf(&redirect, "%s/lti/launch", pa_buf_cstr(&base));
-	if (pa_lti13_random(&state) != 0 || pa_lti13_random(&nonce) != 0 || pa_lti13_random(&binding) != 0) {
+	if (pa_lti13_random(&nonce) != 0 || pa_lti13_random(&binding) != 0) {
 		ret = refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "random", pa_error_last(),
 			     "Passerelle cannot sign you in now", "Try again in a moment.");
 		goto done;
 	}
-	/* What the launch needs back, kept on our side. */
+	/* What the launch needs back, signed into the state: the login writes nothing. */
 	pa_buf_printf(&data, "{\"platform\":%lld,\"nonce\":", (long long)p.id);
 	pa_buf_put_json(&data, pa_buf_cstr(&nonce));
 	pa_buf_puts(&data, ",\"target\":");
@@ -298,19 +298,18 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 		pa_buf_puts(&data, ",\"storage\":null}");
 	}
 	if (pa_buf_error(&data) ||
-	    pa_store_nonce_put(lti->store, "state", pa_buf_cstr(&state), pa_buf_cstr(&data),
-			       pa_store_now_ms() + ttl * 1000) != 0) {
-		ret = refuse(r, MHD_HTTP_SERVICE_UNAVAILABLE, "state", pa_error_last(), "Passerelle cannot sign you in now",
-			     "Passerelle's database did not answer. Try again in a moment.");
+	    pa_lti13_state_make(&state, lti->session_key, pa_buf_cstr(&data), pa_store_now_ms() + ttl * 1000) != 0) {
+		ret = refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "state", pa_error_last(), "Passerelle cannot sign you in now",
+			     "Try again in a moment.");
 		goto done;
 	}
 	put_auth_url(&url, &p, &f, pa_buf_cstr(&redirect), pa_buf_cstr(&state), pa_buf_cstr(&nonce));
 	/* Path: the launch's, under the base URL's own path behind a proxy. */
 	pa_buf_printf(&cookie, PA_LTI13_COOKIE_PREFIX "%s=%s; Path=%s/lti/; Max-Age=%lld; Secure; HttpOnly; "
-		      "SameSite=None; Partitioned", pa_buf_cstr(&state), pa_buf_cstr(&binding),
+		      "SameSite=None; Partitioned", pa_buf_cstr(&nonce), pa_buf_cstr(&binding),
 		      base_path(pa_buf_cstr(&base)), (long long)ttl);
 	if (storage && pa_lti13_random(&script) == 0) {
-		pa_buf_printf(&key, PA_LTI13_STORAGE_PREFIX "%s", pa_buf_cstr(&state));
+		pa_buf_printf(&key, PA_LTI13_STORAGE_PREFIX "%s", pa_buf_cstr(&nonce));
 		put_storage_page(&body, pa_buf_cstr(&script), storage, pa_buf_cstr(&origin), pa_buf_cstr(&key),
 				 pa_buf_cstr(&binding), pa_buf_cstr(&url));
 		pa_buf_printf(&csp, "default-src 'none'; script-src 'nonce-%s'; frame-ancestors *", pa_buf_cstr(&script));
