@@ -225,7 +225,8 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
 	if (authorize(&ret, &a, r, s, id, false) != 0)
 		return ret;
-	if ((rc = context_of(&ctx, &v, s, &a)) != 0) {
+	pa_store_attempt_dispose(&a);
+	if ((rc = pa_store_attempt_read(&a, s->store, id, NULL)) != 0 || (rc = context_of(&ctx, &v, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
 	}
@@ -307,6 +308,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	enum MHD_Result ret;
 	json_t *req = NULL;
 	json_error_t err;
+	const char *scope;
 	int64_t seq;
 	int code, rc;
 
@@ -321,7 +323,8 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	seq = json_integer_value(json_object_get(req, "seq"));
-	if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
+	scope = pa_player_commit_scope(req);
+	if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
 		ret = store_failed(r, "commit");
 		goto done;
 	}
@@ -332,7 +335,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 
 		nanosleep(&pause, NULL);
 		pa_store_attempt_dispose(&a);
-		if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
+		if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
 			ret = store_failed(r, "commit");
 			goto done;
 		}
@@ -373,8 +376,10 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	c.seq = seq;
 	c.calls = r->body.ptr;
 	c.result = o.result.ptr;
-	c.state = (const unsigned char *)o.state.ptr;
-	c.state_len = o.state.len;
+	c.state = o.seq_state.len ? (const unsigned char *)o.seq_state.ptr : NULL;
+	c.state_len = o.seq_state.len;
+	c.scos = o.scos;
+	c.nscos = o.nscos;
 	c.completion_status = o.completion_status;
 	c.success_status = o.success_status;
 	c.score_scaled = o.score_scaled;
