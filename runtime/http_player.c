@@ -298,13 +298,66 @@ static enum MHD_Result rejected(pa_http_request *r, unsigned status, int64_t seq
 	return ret;
 }
 
+/* A commit on its way to the disk: the request waits, suspended, for the writer. */
+typedef struct pending_commit {
+	const pa_http_player_settings *settings;
+	pa_player_outcome outcome;
+	pa_store_commit commit;
+	int64_t last_seq;
+	int rc;                 /* the store's answer */
+	char why[512];
+} pending_commit;
+
+static void pending_free(void *data)
+{
+	pending_commit *p = data;
+
+	if (p) {
+		pa_player_outcome_dispose(&p->outcome);
+		free(p);
+	}
+}
+
+/* On the store's writer thread: the commit is on disk, or failed. */
+static void commit_done(void *arg, int rc)
+{
+	pa_http_request *r = arg;
+	pending_commit *p = r->route_data;
+
+	p->rc = rc;
+	if (rc)
+		snprintf(p->why, sizeof(p->why), "%s", pa_error_last());
+	pa_http_resume(r);
+}
+
+/* Resumed on a worker: answer as the store did. */
+static enum MHD_Result commit_answer(pa_http_request *r)
+{
+	pending_commit *p = r->route_data;
+	const pa_http_player_settings *s = p->settings;
+	int64_t seq = p->commit.seq;
+
+	if (p->rc)
+		pa_error_set(p->rc, "%s", p->why);
+	if (p->rc == PA_EEXISTS) {
+		/* Another request with this seq won the race: answer as it was answered. */
+		return stored_answer(r, s, seq);
+	}
+	if (p->rc == PA_EINVALID)
+		return rejected(r, MHD_HTTP_CONFLICT, seq, p->last_seq, 0, "another commit was stored first");
+	if (p->rc)
+		return store_failed(r, "commit");
+	pa_buf_putc(&p->outcome.result, '\n');
+	return pa_http_json(r, MHD_HTTP_OK, &p->outcome.result);
+}
+
 enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_settings *s)
 {
 	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
 	pa_player_context ctx;
-	pa_player_outcome o;
-	pa_store_commit c;
+	pending_commit *p = NULL;
+	pa_store_commit *c;
 	enum MHD_Result ret;
 	json_t *req = NULL;
 	json_error_t err;
@@ -312,7 +365,10 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	int64_t seq;
 	int code, rc;
 
-	pa_player_outcome_init(&o);
+	if (!(p = calloc(1, sizeof(*p))))
+		return pa_http_queue(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0);
+	p->settings = s;
+	pa_player_outcome_init(&p->outcome);
 	if (pa_buf_error(&r->body)) {
 		ret = refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 		goto done;
@@ -357,7 +413,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	code = pa_player_standard(v.scorm_version) == PA_SCORM_12 ? 101 : 391;
-	rc = pa_player_replay_json(&o, &ctx, req);
+	rc = pa_player_replay_json(&p->outcome, &ctx, req);
 	if (rc == PA_EPARSE) {
 		ret = refuse(r, MHD_HTTP_BAD_REQUEST, pa_error_last());
 		goto done;
@@ -371,35 +427,33 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = pa_http_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "the commit could not be replayed");
 		goto done;
 	}
-	memset(&c, 0, sizeof(c));
-	c.attempt_id = a.id;
-	c.seq = seq;
-	c.calls = r->body.ptr;
-	c.result = o.result.ptr;
-	c.state = o.seq_state.len ? (const unsigned char *)o.seq_state.ptr : NULL;
-	c.state_len = o.seq_state.len;
-	c.scos = o.scos;
-	c.nscos = o.nscos;
-	c.completion_status = o.completion_status;
-	c.success_status = o.success_status;
-	c.score_scaled = o.score_scaled;
-	c.has_score = o.has_score;
-	c.suspended = o.suspended;
-	rc = pa_store_commit_append(s->store, &c);
-	if (rc == PA_EEXISTS) {
-		/* Another request with this seq won the race: answer as it was answered. */
-		ret = stored_answer(r, s, seq);
-	} else if (rc == PA_EINVALID) {
-		ret = rejected(r, MHD_HTTP_CONFLICT, seq, a.last_seq, 0, "another commit was stored first");
-	} else if (rc) {
-		ret = store_failed(r, "commit");
-	} else {
-		pa_buf_putc(&o.result, '\n');
-		ret = pa_http_json(r, MHD_HTTP_OK, &o.result);
-	}
+	c = &p->commit;
+	c->attempt_id = a.id;
+	c->seq = seq;
+	c->calls = r->body.ptr;
+	c->result = p->outcome.result.ptr;
+	c->state = p->outcome.seq_state.len ? (const unsigned char *)p->outcome.seq_state.ptr : NULL;
+	c->state_len = p->outcome.seq_state.len;
+	c->scos = p->outcome.scos;
+	c->nscos = p->outcome.nscos;
+	c->completion_status = p->outcome.completion_status;
+	c->success_status = p->outcome.success_status;
+	c->score_scaled = p->outcome.score_scaled;
+	c->has_score = p->outcome.has_score;
+	c->suspended = p->outcome.suspended;
+	p->last_seq = a.last_seq;
+	/* The worker goes back to other connections while the batch syncs;
+	 * the answer leaves once the commit is on disk (commit_done). */
+	r->route_data = p;
+	r->route_data_free = pending_free;
+	p = NULL;
+	pa_http_suspend(r, commit_answer);
+	if ((rc = pa_store_commit_append_async(s->store, c, commit_done, r)) != 0)
+		commit_done(r, rc);
+	ret = MHD_YES;
 done:
 	json_decref(req);
-	pa_player_outcome_dispose(&o);
+	pending_free(p);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);
 	return ret;

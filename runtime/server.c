@@ -51,6 +51,7 @@ struct pa_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned inflight;   /* requests between their first call and their completion */
+	unsigned suspended;  /* requests suspended and not yet resumed */
 };
 
 /* --- responses --- */
@@ -142,6 +143,30 @@ enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body
 	return MHD_YES;
 }
 
+void pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed)
+{
+	pa_server *s = r->server;
+
+	r->suspended = true;
+	r->resumed = resumed;
+	pthread_mutex_lock(&s->lock);
+	s->suspended++;
+	pthread_mutex_unlock(&s->lock);
+	MHD_suspend_connection(r->conn);
+}
+
+void pa_http_resume(pa_http_request *r)
+{
+	pa_server *s = r->server;
+
+	/* r may be answered and freed as soon as MHD has it back: s only after. */
+	MHD_resume_connection(r->conn);
+	pthread_mutex_lock(&s->lock);
+	if (--s->suspended == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
 #define put_base_url pa_http_base_url
 
 void pa_http_base_url(pa_buf *out, const pa_http_request *r)
@@ -173,6 +198,8 @@ static void request_free(pa_http_request *r)
 	pa_buf_dispose(&r->upload_path);
 	pa_buf_dispose(&r->body);
 	pa_buf_dispose(&r->path);
+	if (r->route_data_free)
+		r->route_data_free(r->route_data);
 	free(r);
 }
 
@@ -640,6 +667,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	pa_http_request *r = *con_cls;
 
 	(void)version;
+	if (r && r->suspended) {
+		/* Resumed: the route answers now. */
+		r->suspended = false;
+		return r->resumed(r);
+	}
 	if (!r) {
 		if (!(r = request_new(s, conn, method, url)))
 			return MHD_NO;
@@ -779,7 +811,8 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_storage addr;
 	socklen_t addrlen = 0;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	pa_server *s;
 	int rc;
 
@@ -882,6 +915,10 @@ void pa_server_stop(pa_server *s)
 				break;
 			}
 		}
+		/* A suspended request waits for the store, which answers each one,
+		 * done or failed; MHD must not stop with one still suspended. */
+		while (s->suspended > 0)
+			pthread_cond_wait(&s->idle, &s->lock);
 		pthread_mutex_unlock(&s->lock);
 		MHD_stop_daemon(s->daemon);
 		if (listen_fd != MHD_INVALID_SOCKET)

@@ -41,7 +41,7 @@ for run in $runs; do
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   if [ -n "${PERF:-}" ]; then
-    perf record -q -g -p "$pid" -o "$work/perf-$n-$every.data" >/dev/null 2>&1 &
+    perf record -q ${PERF_ARGS:--g} -p "$pid" -o "$work/perf-$n-$every.data" >/dev/null 2>&1 &
     perf_pid=$!
   fi
   set +e
