@@ -9,6 +9,7 @@
 #include <time.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common/fs.h"
 #include "common/util.h"
@@ -911,6 +912,93 @@ static void test_player__sequencing_refusals(void **state)
 	pa_buf_dispose(&answer);
 }
 
+/* The session of an attempt as GET /api/attempts/ID gives it (owned). */
+static json_t *session_of(int64_t attempt)
+{
+	pa_buf path = PA_BUF_INIT;
+	char tok[160];
+	json_t *doc, *session;
+	reply r;
+
+	token(tok, sizeof(tok), attempt, F->learner, 3600);
+	pa_buf_printf(&path, "/api/attempts/%lld", (long long)attempt);
+	http(&r, "GET", path.ptr, tok, NULL);
+	assert_int_equal(r.status, 200);
+	doc = json_loads(r.body.ptr, 0, NULL);
+	assert_non_null(doc);
+	session = json_incref(json_object_get(doc, "session"));
+	json_decref(doc);
+	pa_buf_dispose(&r.body);
+	pa_buf_dispose(&path);
+	return session;
+}
+
+/* An attempt played before migration 3 (its SCOs in one JSON document, as
+ * schema 2 kept them) reads the same after it, and plays on. */
+static void test_player__an_attempt_of_schema_2_migrates_and_plays_on(void **state)
+{
+	pa_server_options opts = { 0 };
+	pa_buf db = PA_BUF_INIT;
+	json_t *before2004, *beforeseq, *after;
+	pa_store_attempt a;
+	sqlite3 *h = NULL;
+	char *err = NULL;
+	browser b;
+
+	(void)state;
+	before2004 = session_of(F->att2004);
+	beforeseq = session_of(F->att_seq);
+	assert_true(json_array_size(json_object_get(before2004, "scos")) > 0);
+	pa_server_stop(F->server);
+	pa_store_close(F->store);
+	pa_buf_printf(&db, "%s/" PA_STORE_SQLITE_FILE, F->data.ptr);
+	assert_int_equal(sqlite3_open(db.ptr, &h), SQLITE_OK);
+	if (sqlite3_exec(h,
+			 "UPDATE attempts SET state = CAST(json_object('v', 1, 'scos', json((SELECT "
+			 "json_group_object(sco, CAST(s.state AS TEXT)) FROM attempt_scos s WHERE s.attempt_id = attempts.id)), "
+			 "'seq', CAST(state AS TEXT)) AS BLOB) WHERE id IN (SELECT attempt_id FROM attempt_scos);"
+			 "DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version = 3;",
+			 NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("back to schema 2: %s", err);
+	sqlite3_close(h);
+	assert_int_equal(pa_store_open(&F->store, F->data.ptr, &F->cfg), 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+
+	/* the browser sees what it saw */
+	after = session_of(F->att2004);
+	assert_true(json_equal(json_object_get(before2004, "scos"), json_object_get(after, "scos")));
+	json_decref(after);
+	after = session_of(F->att_seq);
+	assert_true(json_equal(json_object_get(beforeseq, "scos"), json_object_get(after, "scos")));
+	assert_true(json_equal(json_object_get(beforeseq, "sequencing"), json_object_get(after, "sequencing")));
+	json_decref(after);
+
+	/* and plays on: a new session of the SCO, its total time carried over */
+	open_sco(&b, F->att2004, F->learner, "item_1");
+	call(&b, "NextSession", NULL, NULL);
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.completion_status", "completed"), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.success_status", "passed"), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.score.scaled", "0.5"), "true");
+	assert_string_equal(call(&b, "Terminate", "", NULL), "true");
+	assert_int_equal(send_commit(&b, b.seq + 1, NULL), 200);
+	browser_close(&b);
+	assert_int_equal(pa_store_attempt_read(&a, F->store, F->att2004, NULL), 0);
+	assert_string_equal(a.completion_status, "completed");
+	assert_string_equal(a.success_status, "passed");
+	assert_true(a.has_score && a.score_scaled > 0.499 && a.score_scaled < 0.501);
+	/* every SCO summed up once, at that commit */
+	for (size_t i = 0; i < a.nscos; i++)
+		assert_true(a.scos[i].summarized);
+	pa_store_attempt_dispose(&a);
+	json_decref(before2004);
+	json_decref(beforeseq);
+	pa_buf_dispose(&db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -925,6 +1013,7 @@ int main(void)
 		cmocka_unit_test(test_player__a_new_attempt_after_completion_by_policy),
 		cmocka_unit_test(test_player__sequencing_suspend_all_survives_a_restart),
 		cmocka_unit_test(test_player__sequencing_refusals),
+		cmocka_unit_test(test_player__an_attempt_of_schema_2_migrates_and_plays_on),
 	};
 	int rc;
 
