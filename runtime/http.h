@@ -46,6 +46,7 @@ struct pa_http_request {
 	bool buffering;
 	pa_http_body_fn finish;
 	int64_t attempt_id;  /* POST /api/attempts/<id>/commits */
+	int64_t learner_id;  /* its session token's */
 	pa_buf body;         /* capped: pa_buf_error() once it passed the cap */
 	void *route_data;    /* what a route keeps between its two calls */
 	void (*route_data_free)(void *data);   /* frees route_data with the request; may be NULL */

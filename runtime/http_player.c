@@ -80,21 +80,20 @@ static int parse_id(int64_t *out, const char *rest, const char **tail)
 }
 
 /*
- * 0 and *a the attempt when the request's token opens attempt_id;
- * otherwise the answer (401, 403, 404, 503) was queued in *ret.
+ * 0 and *claims the token's when the request's token is valid and for
+ * attempt_id (the store not asked); otherwise the answer (401, 403) was
+ * queued in *ret.
  */
-static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request *r, const pa_http_player_settings *s,
-		     int64_t attempt_id, bool page)
+static int authorize_token(enum MHD_Result *ret, pa_session_claims *claims, pa_http_request *r, const pa_http_player_settings *s,
+			   int64_t attempt_id, bool page)
 {
 	enum MHD_Result (*no)(pa_http_request *, unsigned, const char *) = page ? refuse_page : refuse;
 	const char *token = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
-	pa_session_claims claims;
 	char copy[256];
 	const char *bearer;
 	size_t len;
 	int rc;
 
-	memset(a, 0, sizeof(*a));
 	if (!token && pa_auth_bearer(&bearer, &len, header(r, MHD_HTTP_HEADER_AUTHORIZATION)) == 0 &&
 	    len < sizeof(copy)) {
 		memcpy(copy, bearer, len);
@@ -105,7 +104,7 @@ static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request 
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "a session token is needed: open the course from its link");
 		return PA_ENOTFOUND;
 	}
-	rc = pa_session_token_check(&claims, s->key, token, (int64_t)time(NULL));
+	rc = pa_session_token_check(claims, s->key, token, (int64_t)time(NULL));
 	if (rc == PA_ELIMIT) {
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session has expired: open the course again from its link");
 		return rc;
@@ -114,10 +113,27 @@ static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request 
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session token is not valid");
 		return rc;
 	}
-	if (claims.attempt_id != attempt_id) {
+	if (claims->attempt_id != attempt_id) {
 		*ret = no(r, MHD_HTTP_FORBIDDEN, "the session token is for another attempt");
 		return PA_EINVALID;
 	}
+	return 0;
+}
+
+/*
+ * 0 and *a the attempt when the request's token opens attempt_id;
+ * otherwise the answer (401, 403, 404, 503) was queued in *ret.
+ */
+static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request *r, const pa_http_player_settings *s,
+		     int64_t attempt_id, bool page)
+{
+	enum MHD_Result (*no)(pa_http_request *, unsigned, const char *) = page ? refuse_page : refuse;
+	pa_session_claims claims;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = authorize_token(ret, &claims, r, s, attempt_id, page)) != 0)
+		return rc;
 	if ((rc = pa_store_attempt_get(a, s->store, attempt_id)) != 0) {
 		*ret = rc == PA_ENOTFOUND ? no(r, MHD_HTTP_NOT_FOUND, "no such attempt")
 					  : pa_http_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not answering");
@@ -249,16 +265,17 @@ done:
 enum MHD_Result pa_http_commit_begin(pa_http_request *r, const pa_http_player_settings *s, const char *rest)
 {
 	const char *length = header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	pa_store_attempt a;
+	pa_session_claims claims;
 	enum MHD_Result ret;
 	const char *tail;
 	int64_t id, declared;
 
 	if (parse_id(&id, rest, &tail) != 0 || !tail || strcmp(tail, "commits") != 0)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "not found");
-	if (authorize(&ret, &a, r, s, id, false) != 0)
+	/* The attempt itself is read once the body has come (one read per commit). */
+	if (authorize_token(&ret, &claims, r, s, id, false) != 0)
 		return ret;
-	pa_store_attempt_dispose(&a);
+	r->learner_id = claims.learner_id;
 	if (length && pa_parse_int64(&declared, length, 0, INT64_MAX) == 0 && (uint64_t)declared > s->max_commit)
 		return refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 	r->attempt_id = id;
@@ -381,7 +398,11 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	seq = json_integer_value(json_object_get(req, "seq"));
 	scope = pa_player_commit_scope(req);
 	if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
-		ret = store_failed(r, "commit");
+		ret = rc == PA_ENOTFOUND ? refuse(r, MHD_HTTP_NOT_FOUND, "no such attempt") : store_failed(r, "commit");
+		goto done;
+	}
+	if (a.learner_id != r->learner_id) {
+		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
 		goto done;
 	}
 	/* A page closing sends its last commits at once, and they may arrive out

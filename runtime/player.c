@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "common/error.h"
+#include "common/json_load.h"
 #include "common/util.h"
 #include "runtime/seqplay.h"
 
@@ -826,5 +827,12 @@ int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const
 
 json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err)
 {
-	return json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, err);
+	json_t *req;
+
+	memset(err, 0, sizeof(*err));
+	if (pa_json_load(&req, body, len) != 0) {
+		snprintf(err->text, sizeof(err->text), "%s", pa_error_last());
+		return NULL;
+	}
+	return req;
 }
