@@ -460,66 +460,6 @@ static void test_store__wal_stays_bounded_under_constant_writes(void **state)
  * killed mid-stream. Every acknowledged commit must be there on reopening,
  * and the database must be intact.
  */
-static void test_store__acknowledged_commits_survive_a_kill(void **state)
-{
-	char *dir = pa_test_tmpdir("store-crash");
-	int64_t attempt, acked = 0, seq;
-	pa_store_attempt a;
-	pa_buf result = PA_BUF_INIT;
-	pa_store *s;
-	int fds[2], status;
-	pid_t pid;
-
-	(void)state;
-	s = open_store(dir);
-	attempt = make_attempt(s, "crash");
-	pa_store_close(s);
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		if (pa_store_open(&s, dir, NULL) != 0)
-			_exit(3);
-		for (seq = 1;; seq++) {
-			pa_store_commit c = { 0 };
-
-			c.attempt_id = attempt;
-			c.seq = seq;
-			c.calls = "[\"Commit\"]";
-			c.result = "{\"seq\":\"acknowledged\"}";
-			if (pa_store_commit_append(s, &c) != 0)
-				_exit(4);
-			if (write(fds[1], &seq, sizeof(seq)) != (ssize_t)sizeof(seq))
-				_exit(5);
-		}
-	}
-	close(fds[1]);
-	while (read(fds[0], &seq, sizeof(seq)) == (ssize_t)sizeof(seq)) {
-		acked = seq;
-		if (acked == 300)
-			kill(pid, SIGKILL);
-	}
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_true(acked >= 300);
-
-	s = open_store(dir);
-	assert_int_equal(pa_store_attempt_get(&a, s, attempt), 0);
-	assert_true(a.last_seq >= acked);
-	for (seq = 1; seq <= acked; seq++) {
-		pa_buf_clear(&result);
-		assert_int_equal(pa_store_commit_result(&result, s, attempt, seq), 0);
-	}
-	pa_store_attempt_dispose(&a);
-	pa_store_close(s);
-	assert_int_equal(sql_int(dir, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
-	pa_buf_dispose(&result);
-	free(dir);
-}
-
 /* A SCO row of a commit. */
 static pa_store_sco sco_row(const char *id, const char *state, const char *completion, const char *success,
 			    double score)
@@ -577,6 +517,81 @@ static int append_and_wait(pa_store *s, const pa_store_commit *c)
 		pthread_cond_wait(&w.cond, &w.lock);
 	pthread_mutex_unlock(&w.lock);
 	return w.rc;
+}
+
+static void test_store__acknowledged_commits_survive_a_kill(void **state)
+{
+	char *dir = pa_test_tmpdir("store-crash");
+	int64_t attempt, acked = 0, seq;
+	pa_store_attempt a;
+	pa_buf result = PA_BUF_INIT;
+	pa_store *s;
+	int fds[2], status;
+	pid_t pid;
+
+	(void)state;
+	s = open_store(dir);
+	attempt = make_attempt(s, "crash");
+	pa_store_close(s);
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		if (pa_store_open(&s, dir, NULL) != 0)
+			_exit(3);
+		for (seq = 1;; seq++) {
+			pa_store_commit c = { 0 };
+			pa_store_sco row;
+			char text[32];
+
+			snprintf(text, sizeof(text), "state %lld", (long long)seq);
+			row = sco_row("sco", text, "incomplete", "unknown", -2);
+			c.attempt_id = attempt;
+			c.seq = seq;
+			c.calls = "[\"Commit\"]";
+			c.result = "{\"seq\":\"acknowledged\"}";
+			c.scos = &row;
+			c.nscos = 1;
+			/* both ways of committing: waited for, and answered by the writer */
+			if ((seq % 2 ? pa_store_commit_append(s, &c) : append_and_wait(s, &c)) != 0)
+				_exit(4);
+			if (write(fds[1], &seq, sizeof(seq)) != (ssize_t)sizeof(seq))
+				_exit(5);
+		}
+	}
+	close(fds[1]);
+	while (read(fds[0], &seq, sizeof(seq)) == (ssize_t)sizeof(seq)) {
+		acked = seq;
+		if (acked == 300)
+			kill(pid, SIGKILL);
+	}
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_true(acked >= 300);
+
+	s = open_store(dir);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	assert_true(a.last_seq >= acked);
+	/* the SCO's state is the last commit's, in the same transaction */
+	{
+		char text[32];
+
+		snprintf(text, sizeof(text), "state %lld", (long long)a.last_seq);
+		assert_int_equal(a.nscos, 1);
+		assert_string_equal((const char *)a.scos[0].state, text);
+	}
+	for (seq = 1; seq <= acked; seq++) {
+		pa_buf_clear(&result);
+		assert_int_equal(pa_store_commit_result(&result, s, attempt, seq), 0);
+	}
+	pa_store_attempt_dispose(&a);
+	pa_store_close(s);
+	assert_int_equal(sql_int(dir, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+	pa_buf_dispose(&result);
+	free(dir);
 }
 
 /* Each SCO in its own row: a commit writes the SCOs it names, a read gives
