@@ -90,9 +90,11 @@ enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body
  * Let the request wait without holding a worker (a commit waiting for the
  * disk): call from a route, then return MHD_YES. Once pa_http_resume(r)
  * has been called, from any thread, resumed(r) runs on a worker to answer.
- * The server does not stop before every suspended request is resumed.
+ * false when the server is stopping: nothing done, the route answers
+ * itself (MHD must not stop with a request suspended; the server waits
+ * for the ones suspended before).
  */
-void pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed);
+bool pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed);
 void pa_http_resume(pa_http_request *r);
 
 /* The LTI side of the server (lti/lti.h), NULL when LTI is off. */

@@ -467,11 +467,18 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	 * the answer leaves once the commit is on disk (commit_done). */
 	r->route_data = p;
 	r->route_data_free = pending_free;
-	p = NULL;
-	pa_http_suspend(r, commit_answer);
-	if ((rc = pa_store_commit_append_async(s->store, c, commit_done, r)) != 0)
-		commit_done(r, rc);
-	ret = MHD_YES;
+	if (!pa_http_suspend(r, commit_answer)) {
+		/* The server is stopping: this worker waits for the disk itself. */
+		if ((p->rc = pa_store_commit_append(s->store, c)) != 0)
+			snprintf(p->why, sizeof(p->why), "%s", pa_error_last());
+		p = NULL;
+		ret = commit_answer(r);
+	} else {
+		p = NULL;
+		if ((rc = pa_store_commit_append_async(s->store, c, commit_done, r)) != 0)
+			commit_done(r, rc);
+		ret = MHD_YES;
+	}
 done:
 	json_decref(req);
 	pending_free(p);

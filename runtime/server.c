@@ -52,6 +52,7 @@ struct pa_server {
 	pthread_cond_t idle;
 	unsigned inflight;   /* requests between their first call and their completion */
 	unsigned suspended;  /* requests suspended and not yet resumed */
+	bool stopping;       /* no more suspensions */
 };
 
 /* --- responses --- */
@@ -143,16 +144,21 @@ enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body
 	return MHD_YES;
 }
 
-void pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed)
+bool pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed)
 {
 	pa_server *s = r->server;
 
-	r->suspended = true;
-	r->resumed = resumed;
 	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
 	s->suspended++;
 	pthread_mutex_unlock(&s->lock);
+	r->suspended = true;
+	r->resumed = resumed;
 	MHD_suspend_connection(r->conn);
+	return true;
 }
 
 void pa_http_resume(pa_http_request *r)
@@ -908,6 +914,7 @@ void pa_server_stop(pa_server *s)
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += s->shutdown_timeout;
 		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
 		while (s->inflight > 0) {
 			if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT) {
 				pa_warn("serve: %u request%s still running after %d s; closing them", s->inflight,

@@ -3,6 +3,8 @@
  * engine, its answer recorded), then replayed and judged by the server. */
 #include "support.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -999,6 +1001,96 @@ static void test_player__an_attempt_of_schema_2_migrates_and_plays_on(void **sta
 	pa_buf_dispose(&db);
 }
 
+typedef struct committer {
+	int64_t attempt;
+	char token[160];
+	unsigned port;
+	int64_t acked;          /* the last seq answered 200 */
+	atomic_bool *go;
+} committer;
+
+static size_t discard(char *data, size_t size, size_t n, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return size * n;
+}
+
+/* Commits with no call, one after the other, until the server stops answering. */
+static void *commit_loop(void *arg)
+{
+	committer *c = arg;
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char url[128], auth[200], body[96];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/attempts/%lld/commits", c->port, (long long)c->attempt);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
+	hdrs = curl_slist_append(hdrs, auth);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	while (atomic_load(c->go)) {
+		long status = 0;
+
+		snprintf(body, sizeof(body), "{\"seq\":%lld,\"sco\":\"item_1\",\"calls\":[]}", (long long)c->acked + 1);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		if (curl_easy_perform(h) != CURLE_OK)
+			break;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 200)
+			break;
+		c->acked++;
+	}
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+/* Stopping the server while commits wait for the disk (suspended): it
+ * returns, and every commit it answered is stored. */
+static void test_player__stop_with_commits_in_flight(void **state)
+{
+	enum { N = 8 };
+	committer c[N];
+	pthread_t t[N];
+	pa_store_attempt a;
+	pa_server_options opts = { 0 };
+	atomic_bool go = true;
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	int64_t learner;
+
+	(void)state;
+	assert_int_equal(pa_store_attempt_get(&a, F->store, F->att2004), 0);
+	assert_int_equal(pa_store_learner_ensure(&learner, F->store, "test:stopper", "Stopper"), 0);
+	for (int i = 0; i < N; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		assert_int_equal(pa_store_attempt_create(&c[i].attempt, F->store, a.version_id, learner, false), 0);
+		token(c[i].token, sizeof(c[i].token), c[i].attempt, learner, 3600);
+		c[i].port = pa_server_port(F->server);
+		c[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, commit_loop, &c[i]), 0);
+	}
+	pa_store_attempt_dispose(&a);
+	nanosleep(&pause, NULL);
+	pa_server_stop(F->server);
+	F->server = NULL;
+	atomic_store(&go, false);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(pa_store_attempt_get(&a, F->store, c[i].attempt), 0);
+		assert_true(a.last_seq >= c[i].acked);
+		pa_store_attempt_dispose(&a);
+	}
+	assert_true(c[0].acked > 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1014,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_player__sequencing_suspend_all_survives_a_restart),
 		cmocka_unit_test(test_player__sequencing_refusals),
 		cmocka_unit_test(test_player__an_attempt_of_schema_2_migrates_and_plays_on),
+		cmocka_unit_test(test_player__stop_with_commits_in_flight),
 	};
 	int rc;
 
