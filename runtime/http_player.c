@@ -228,8 +228,9 @@ static enum MHD_Result store_failed(pa_http_request *r, const char *what)
 
 enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_settings *s, const char *rest)
 {
-	pa_store_attempt a;
+	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
+	pa_session_claims claims;
 	pa_player_context ctx;
 	pa_buf body = PA_BUF_INIT;
 	enum MHD_Result ret;
@@ -239,10 +240,17 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 
 	if (parse_id(&id, rest, &tail) != 0 || tail)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
-	if (authorize(&ret, &a, r, s, id, false) != 0)
+	if (authorize_token(&ret, &claims, r, s, id, false) != 0)
 		return ret;
-	pa_store_attempt_dispose(&a);
-	if ((rc = pa_store_attempt_read(&a, s->store, id, NULL)) != 0 || (rc = context_of(&ctx, &v, s, &a)) != 0) {
+	if ((rc = pa_store_attempt_read(&a, s->store, id, NULL)) != 0) {
+		ret = rc == PA_ENOTFOUND ? refuse(r, MHD_HTTP_NOT_FOUND, "no such attempt") : store_failed(r, "attempt");
+		goto done;
+	}
+	if (a.learner_id != claims.learner_id) {
+		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
+		goto done;
+	}
+	if ((rc = context_of(&ctx, &v, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
 	}
