@@ -51,6 +51,7 @@ for run in $runs; do
   rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")
   # the server's CPU time (user + system, clock ticks), over the whole run
   ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  echo "WAL at the end of the run: $(stat -c %s "$data/passerelle.db-wal" 2>/dev/null || echo 0) bytes" >&2
   if [ -n "${PERF:-}" ]; then
     kill -INT "$perf_pid"
     wait "$perf_pid" || true
