@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -595,6 +596,29 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The writer's own checkpoint, between two batches, when the WAL has
+ * grown past CATCH_UP_PAGES. Busy means the checkpointer is at it: wait
+ * for it (a little) rather than give up, or under constant load (commits
+ * queued while the writer syncs, so no pause between batches) the
+ * checkpointer never catches up and the WAL grows by hundreds of MB.
+ */
+static void catch_up(sqlite_store *s)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec pause = { 0, 1000 * 1000 };
+		int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+			pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	sqlite_store *s = arg;
@@ -648,11 +672,7 @@ static void *writer_main(void *arg)
 			/* Callers are answered; the next ones wait for this. */
 			s->catch_up = false;
 			pthread_mutex_unlock(&s->lock);
-			int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-			/* Busy: the checkpointer is at it; the next commit asks again. */
-			if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-				pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+			catch_up(s);
 			pthread_mutex_lock(&s->lock);
 		}
 	}
