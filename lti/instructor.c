@@ -239,7 +239,7 @@ static int read_report(row *out, view *v, pa_store *store)
 	pa_player_context ctx = { 0 };
 	int rc;
 
-	if ((rc = pa_store_attempt_get(&a, store, out->a->attempt_id)) != 0 ||
+	if ((rc = pa_store_attempt_read(&a, store, out->a->attempt_id, NULL)) != 0 ||
 	    (rc = version_of(&ver, v, store, a.version_id)) != 0)
 		goto done;
 	ctx.attempt = &a;

@@ -46,8 +46,13 @@ struct pa_http_request {
 	bool buffering;
 	pa_http_body_fn finish;
 	int64_t attempt_id;  /* POST /api/attempts/<id>/commits */
+	int64_t learner_id;  /* its session token's */
 	pa_buf body;         /* capped: pa_buf_error() once it passed the cap */
 	void *route_data;    /* what a route keeps between its two calls */
+	void (*route_data_free)(void *data);   /* frees route_data with the request; may be NULL */
+	/* Suspended (pa_http_suspend): waiting, without a worker, to be resumed. */
+	bool suspended;
+	pa_http_body_fn resumed;
 };
 
 /* What the content handler needs of the server. */
@@ -86,6 +91,17 @@ void pa_http_base_url(pa_buf *out, const pa_http_request *r);
 /* Keep the body (at most max bytes; past that r->body is in error) and call
  * finish once it has come. Returns MHD_YES for the route to return. */
 enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body_fn finish);
+
+/*
+ * Let the request wait without holding a worker (a commit waiting for the
+ * disk): call from a route, then return MHD_YES. Once pa_http_resume(r)
+ * has been called, from any thread, resumed(r) runs on a worker to answer.
+ * false when the server is stopping: nothing done, the route answers
+ * itself (MHD must not stop with a request suspended; the server waits
+ * for the ones suspended before).
+ */
+bool pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed);
+void pa_http_resume(pa_http_request *r);
 
 /* The LTI side of the server (lti/lti.h), NULL when LTI is off. */
 struct pa_lti *pa_http_lti(const pa_http_request *r);

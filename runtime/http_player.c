@@ -78,21 +78,20 @@ static int parse_id(int64_t *out, const char *rest, const char **tail)
 }
 
 /*
- * 0 and *a the attempt when the request's token opens attempt_id;
- * otherwise the answer (401, 403, 404, 503) was queued in *ret.
+ * 0 and *claims the token's when the request's token is valid and for
+ * attempt_id (the store not asked); otherwise the answer (401, 403) was
+ * queued in *ret.
  */
-static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request *r, const pa_http_player_settings *s,
-		     int64_t attempt_id, bool page)
+static int authorize_token(enum MHD_Result *ret, pa_session_claims *claims, pa_http_request *r, const pa_http_player_settings *s,
+			   int64_t attempt_id, bool page)
 {
 	enum MHD_Result (*no)(pa_http_request *, unsigned, const char *) = page ? refuse_page : refuse;
 	const char *token = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
-	pa_session_claims claims;
 	char copy[256];
 	const char *bearer;
 	size_t len;
 	int rc;
 
-	memset(a, 0, sizeof(*a));
 	if (!token && pa_auth_bearer(&bearer, &len, header(r, MHD_HTTP_HEADER_AUTHORIZATION)) == 0 &&
 	    len < sizeof(copy)) {
 		memcpy(copy, bearer, len);
@@ -103,7 +102,7 @@ static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request 
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "a session token is needed: open the course from its link");
 		return PA_ENOTFOUND;
 	}
-	rc = pa_session_token_check(&claims, s->key, token, (int64_t)time(NULL));
+	rc = pa_session_token_check(claims, s->key, token, (int64_t)time(NULL));
 	if (rc == PA_ELIMIT) {
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session has expired: open the course again from its link");
 		return rc;
@@ -112,10 +111,27 @@ static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request 
 		*ret = no(r, MHD_HTTP_UNAUTHORIZED, "the session token is not valid");
 		return rc;
 	}
-	if (claims.attempt_id != attempt_id) {
+	if (claims->attempt_id != attempt_id) {
 		*ret = no(r, MHD_HTTP_FORBIDDEN, "the session token is for another attempt");
 		return PA_EINVALID;
 	}
+	return 0;
+}
+
+/*
+ * 0 and *a the attempt when the request's token opens attempt_id;
+ * otherwise the answer (401, 403, 404, 503) was queued in *ret.
+ */
+static int authorize(enum MHD_Result *ret, pa_store_attempt *a, pa_http_request *r, const pa_http_player_settings *s,
+		     int64_t attempt_id, bool page)
+{
+	enum MHD_Result (*no)(pa_http_request *, unsigned, const char *) = page ? refuse_page : refuse;
+	pa_session_claims claims;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = authorize_token(ret, &claims, r, s, attempt_id, page)) != 0)
+		return rc;
 	if ((rc = pa_store_attempt_get(a, s->store, attempt_id)) != 0) {
 		*ret = rc == PA_ENOTFOUND ? no(r, MHD_HTTP_NOT_FOUND, "no such attempt")
 					  : pa_http_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not answering");
@@ -211,9 +227,10 @@ static enum MHD_Result store_failed(pa_http_request *r, const char *what)
 
 enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_settings *s, const char *rest)
 {
-	pa_store_attempt a;
+	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
 	pa_store_learner l = { 0 };
+	pa_session_claims claims;
 	pa_player_context ctx;
 	pa_buf body = PA_BUF_INIT;
 	enum MHD_Result ret;
@@ -223,8 +240,16 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 
 	if (parse_id(&id, rest, &tail) != 0 || tail)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "no such attempt");
-	if (authorize(&ret, &a, r, s, id, false) != 0)
+	if (authorize_token(&ret, &claims, r, s, id, false) != 0)
 		return ret;
+	if ((rc = pa_store_attempt_read(&a, s->store, id, NULL)) != 0) {
+		ret = rc == PA_ENOTFOUND ? refuse(r, MHD_HTTP_NOT_FOUND, "no such attempt") : store_failed(r, "attempt");
+		goto done;
+	}
+	if (a.learner_id != claims.learner_id) {
+		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
+		goto done;
+	}
 	if ((rc = context_of(&ctx, &v, &l, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
@@ -249,16 +274,17 @@ done:
 enum MHD_Result pa_http_commit_begin(pa_http_request *r, const pa_http_player_settings *s, const char *rest)
 {
 	const char *length = header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	pa_store_attempt a;
+	pa_session_claims claims;
 	enum MHD_Result ret;
 	const char *tail;
 	int64_t id, declared;
 
 	if (parse_id(&id, rest, &tail) != 0 || !tail || strcmp(tail, "commits") != 0)
 		return pa_http_error(r, MHD_HTTP_NOT_FOUND, "not found");
-	if (authorize(&ret, &a, r, s, id, false) != 0)
+	/* The attempt itself is read once the body has come (one read per commit). */
+	if (authorize_token(&ret, &claims, r, s, id, false) != 0)
 		return ret;
-	pa_store_attempt_dispose(&a);
+	r->learner_id = claims.learner_id;
 	if (length && pa_parse_int64(&declared, length, 0, INT64_MAX) == 0 && (uint64_t)declared > s->max_commit)
 		return refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 	r->attempt_id = id;
@@ -298,21 +324,78 @@ static enum MHD_Result rejected(pa_http_request *r, unsigned status, int64_t seq
 	return ret;
 }
 
+/* A commit on its way to the disk: the request waits, suspended, for the writer. */
+typedef struct pending_commit {
+	const pa_http_player_settings *settings;
+	pa_player_outcome outcome;
+	pa_store_commit commit;
+	int64_t last_seq;
+	int rc;                 /* the store's answer */
+	char why[512];
+} pending_commit;
+
+static void pending_free(void *data)
+{
+	pending_commit *p = data;
+
+	if (p) {
+		pa_player_outcome_dispose(&p->outcome);
+		free(p);
+	}
+}
+
+/* On the store's writer thread: the commit is on disk, or failed. */
+static void commit_done(void *arg, int rc)
+{
+	pa_http_request *r = arg;
+	pending_commit *p = r->route_data;
+
+	p->rc = rc;
+	if (rc)
+		snprintf(p->why, sizeof(p->why), "%s", pa_error_last());
+	pa_http_resume(r);
+}
+
+/* Resumed on a worker: answer as the store did. */
+static enum MHD_Result commit_answer(pa_http_request *r)
+{
+	pending_commit *p = r->route_data;
+	const pa_http_player_settings *s = p->settings;
+	int64_t seq = p->commit.seq;
+
+	if (p->rc)
+		pa_error_set(p->rc, "%s", p->why);
+	if (p->rc == PA_EEXISTS) {
+		/* Another request with this seq won the race: answer as it was answered. */
+		return stored_answer(r, s, seq);
+	}
+	if (p->rc == PA_EINVALID)
+		return rejected(r, MHD_HTTP_CONFLICT, seq, p->last_seq, 0, "another commit was stored first");
+	if (p->rc)
+		return store_failed(r, "commit");
+	pa_buf_putc(&p->outcome.result, '\n');
+	return pa_http_json(r, MHD_HTTP_OK, &p->outcome.result);
+}
+
 enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_settings *s)
 {
 	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
 	pa_store_learner l = { 0 };
 	pa_player_context ctx;
-	pa_player_outcome o;
-	pa_store_commit c;
+	pending_commit *p = NULL;
+	pa_store_commit *c;
 	enum MHD_Result ret;
 	json_t *req = NULL;
 	json_error_t err;
+	const char *scope;
 	int64_t seq;
 	int code, rc;
 
-	pa_player_outcome_init(&o);
+	if (!(p = calloc(1, sizeof(*p))))
+		return pa_http_queue(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0);
+	p->settings = s;
+	pa_player_outcome_init(&p->outcome);
 	if (pa_buf_error(&r->body)) {
 		ret = refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "the commit is larger than max_commit_bytes");
 		goto done;
@@ -323,8 +406,13 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	seq = json_integer_value(json_object_get(req, "seq"));
-	if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
-		ret = store_failed(r, "commit");
+	scope = pa_player_commit_scope(req);
+	if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
+		ret = rc == PA_ENOTFOUND ? refuse(r, MHD_HTTP_NOT_FOUND, "no such attempt") : store_failed(r, "commit");
+		goto done;
+	}
+	if (a.learner_id != r->learner_id) {
+		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
 		goto done;
 	}
 	/* A page closing sends its last commits at once, and they may arrive out
@@ -334,7 +422,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 
 		nanosleep(&pause, NULL);
 		pa_store_attempt_dispose(&a);
-		if ((rc = pa_store_attempt_get(&a, s->store, r->attempt_id)) != 0) {
+		if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
 			ret = store_failed(r, "commit");
 			goto done;
 		}
@@ -356,7 +444,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	code = pa_player_standard(v.scorm_version) == PA_SCORM_12 ? 101 : 391;
-	rc = pa_player_replay_json(&o, &ctx, req);
+	rc = pa_player_replay_json(&p->outcome, &ctx, req);
 	if (rc == PA_EPARSE) {
 		ret = refuse(r, MHD_HTTP_BAD_REQUEST, pa_error_last());
 		goto done;
@@ -370,33 +458,40 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = pa_http_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "the commit could not be replayed");
 		goto done;
 	}
-	memset(&c, 0, sizeof(c));
-	c.attempt_id = a.id;
-	c.seq = seq;
-	c.calls = r->body.ptr;
-	c.result = o.result.ptr;
-	c.state = (const unsigned char *)o.state.ptr;
-	c.state_len = o.state.len;
-	c.completion_status = o.completion_status;
-	c.success_status = o.success_status;
-	c.score_scaled = o.score_scaled;
-	c.has_score = o.has_score;
-	c.suspended = o.suspended;
-	rc = pa_store_commit_append(s->store, &c);
-	if (rc == PA_EEXISTS) {
-		/* Another request with this seq won the race: answer as it was answered. */
-		ret = stored_answer(r, s, seq);
-	} else if (rc == PA_EINVALID) {
-		ret = rejected(r, MHD_HTTP_CONFLICT, seq, a.last_seq, 0, "another commit was stored first");
-	} else if (rc) {
-		ret = store_failed(r, "commit");
+	c = &p->commit;
+	c->attempt_id = a.id;
+	c->seq = seq;
+	c->calls = r->body.ptr;
+	c->result = p->outcome.result.ptr;
+	c->state = p->outcome.seq_state.len ? (const unsigned char *)p->outcome.seq_state.ptr : NULL;
+	c->state_len = p->outcome.seq_state.len;
+	c->scos = p->outcome.scos;
+	c->nscos = p->outcome.nscos;
+	c->completion_status = p->outcome.completion_status;
+	c->success_status = p->outcome.success_status;
+	c->score_scaled = p->outcome.score_scaled;
+	c->has_score = p->outcome.has_score;
+	c->suspended = p->outcome.suspended;
+	p->last_seq = a.last_seq;
+	/* The worker goes back to other connections while the batch syncs;
+	 * the answer leaves once the commit is on disk (commit_done). */
+	r->route_data = p;
+	r->route_data_free = pending_free;
+	if (!pa_http_suspend(r, commit_answer)) {
+		/* The server is stopping: this worker waits for the disk itself. */
+		if ((p->rc = pa_store_commit_append(s->store, c)) != 0)
+			snprintf(p->why, sizeof(p->why), "%s", pa_error_last());
+		p = NULL;
+		ret = commit_answer(r);
 	} else {
-		pa_buf_putc(&o.result, '\n');
-		ret = pa_http_json(r, MHD_HTTP_OK, &o.result);
+		p = NULL;
+		if ((rc = pa_store_commit_append_async(s->store, c, commit_done, r)) != 0)
+			commit_done(r, rc);
+		ret = MHD_YES;
 	}
 done:
 	json_decref(req);
-	pa_player_outcome_dispose(&o);
+	pending_free(p);
 	pa_store_learner_dispose(&l);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);

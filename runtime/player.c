@@ -8,11 +8,10 @@
 #include <jansson.h>
 
 #include "common/error.h"
+#include "common/json_load.h"
 #include "common/util.h"
 #include "runtime/scorm/internal.h"   /* duration parsing, for reports */
 #include "runtime/seqplay.h"
-
-#define STATE_FORMAT 1
 
 pa_scorm_version pa_player_standard(const char *scorm_version)
 {
@@ -204,59 +203,56 @@ int pa_player_fresh_engine(pa_scorm **out, const pa_player_context *ctx, const c
 	return rc;
 }
 
-/* The stored state's object of SCO exports (a new one if none yet). */
-static int load_state(json_t **out, const pa_store_attempt *a)
+/* The stored row of a SCO in the attempt, or NULL (never launched). */
+static const pa_store_sco *stored_row(const pa_store_attempt *a, const char *id)
 {
-	json_error_t err;
-	json_t *st;
-
-	if (!a->state || !a->state_len) {
-		*out = json_pack("{s:i,s:{}}", "v", STATE_FORMAT, "scos");
-		return *out ? 0 : pa_error_set(PA_ENOMEM, "out of memory");
-	}
-	st = json_loadb((const char *)a->state, a->state_len, 0, &err);
-	if (!st || json_integer_value(json_object_get(st, "v")) != STATE_FORMAT ||
-	    !json_is_object(json_object_get(st, "scos"))) {
-		json_decref(st);
-		return pa_error_set(PA_EPARSE, "player: attempt %lld: stored state unreadable", (long long)a->id);
-	}
-	*out = st;
-	return 0;
+	for (size_t i = 0; i < a->nscos; i++)
+		if (!strcmp(a->scos[i].id, id))
+			return &a->scos[i];
+	return NULL;
 }
 
-/* The engine of a SCO: from its stored export, or fresh. */
-static int engine_of(pa_scorm **out, const pa_player_context *ctx, const json_t *scos, const json_t *item)
+/* The engine of a stored SCO. */
+static int engine_from_row(pa_scorm **out, const pa_player_context *ctx, const pa_store_sco *row)
 {
-	const char *text = str_of(scos, str_of(item, "identifier"));
 	pa_scorm_limits lim = limits_of(ctx);
 	char why[256];
 
-	if (!text)
-		return fresh_from_item(out, ctx, item);
-	if (pa_scorm_import(out, text, strlen(text), &lim, why, sizeof(why)) != 0)
+	if (!row->state)
+		return pa_error_set(PA_ERROR, "player: attempt %lld: the state of '%.100s' was not read",
+				    (long long)ctx->attempt->id, row->id);
+	if (pa_scorm_import(out, (const char *)row->state, row->state_len, &lim, why, sizeof(why)) != 0)
 		return pa_error_set(PA_EPARSE, "player: attempt %lld: stored engine state refused: %s",
 				    (long long)ctx->attempt->id, why);
 	return 0;
 }
 
-/* The sequencing engine of an attempt, from the version's tree and the attempt's saved state. */
-static int open_seq(pa_seq **out, const json_t *tree, const json_t *state)
+/* The engine of a SCO: from its stored state, or fresh. */
+static int engine_of(pa_scorm **out, const pa_player_context *ctx, const json_t *item)
 {
-	const char *text = str_of(tree, "seqtree"), *saved = str_of(state, "seq");
+	const pa_store_sco *row = stored_row(ctx->attempt, str_of(item, "identifier"));
 
-	return pa_seqplay_open(out, text, strlen(text), saved, saved ? strlen(saved) : 0);
+	return row ? engine_from_row(out, ctx, row) : fresh_from_item(out, ctx, item);
+}
+
+/* The sequencing engine of an attempt, from the version's tree and a saved state (NULL: none yet). */
+static int open_seq(pa_seq **out, const json_t *tree, const unsigned char *saved, size_t saved_len)
+{
+	const char *text = str_of(tree, "seqtree");
+
+	return pa_seqplay_open(out, text, strlen(text), (const char *)saved, saved ? saved_len : 0);
 }
 
 int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 {
 	const pa_store_attempt *a = ctx->attempt;
-	json_t *tree = NULL, *state = NULL;
+	json_t *tree = NULL;
 	const json_t **list = NULL;
 	const json_t *org;
 	size_t n = 0;
 	int rc;
 
-	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, a)) != 0)
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0)
 		goto done;
 	org = default_org(tree);
 	if ((rc = collect(json_object_get(org, "items"), &list, &n)) != 0)
@@ -267,16 +263,25 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 	pa_buf_put_json(out, str_of(org, "title") ? str_of(org, "title") : str_of(tree, "title"));
 	pa_buf_puts(out, ",\"scos\":[");
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		const pa_store_sco *row = stored_row(a, str_of(list[i], "identifier"));
 		pa_scorm *s = NULL;
 		char *text = NULL;
 		size_t len;
 
-		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), list[i])) != 0)
+		/* A stored state is an export already: sent as it is. */
+		if (row && !row->state) {
+			rc = pa_error_set(PA_ERROR, "player: attempt %lld: the state of '%.100s' was not read",
+					  (long long)a->id, row->id);
 			break;
-		if (pa_scorm_export(s, &text, &len) != 0) {
-			pa_scorm_free(s);
-			rc = pa_error_set(PA_ENOMEM, "out of memory");
-			break;
+		}
+		if (!row) {
+			if ((rc = fresh_from_item(&s, ctx, list[i])) != 0)
+				break;
+			if (pa_scorm_export(s, &text, &len) != 0) {
+				pa_scorm_free(s);
+				rc = pa_error_set(PA_ENOMEM, "out of memory");
+				break;
+			}
 		}
 		pa_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
 		pa_buf_put_json(out, str_of(list[i], "identifier"));
@@ -287,7 +292,7 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 		pa_buf_puts(out, ",\"type\":");
 		pa_buf_put_json(out, str_of(list[i], "scorm_type") ? str_of(list[i], "scorm_type") : "sco");
 		pa_buf_puts(out, ",\"state\":");
-		pa_buf_put_json(out, text);
+		pa_buf_put_json(out, row ? (const char *)row->state : text);
 		pa_buf_putc(out, '}');
 		free(text);
 		pa_scorm_free(s);
@@ -297,7 +302,7 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 	if (!rc && str_of(tree, "seqtree")) {
 		pa_seq *seq = NULL;
 
-		if ((rc = open_seq(&seq, tree, state)) == 0) {
+		if ((rc = open_seq(&seq, tree, a->state, a->state_len)) == 0) {
 			pa_buf_puts(out, ",\"sequencing\":");
 			rc = pa_seqplay_answer_json(out, seq, NULL);
 		}
@@ -308,7 +313,6 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 		rc = pa_error_set(PA_ENOMEM, "player: the session is too large");
 done:
 	free(list);
-	json_decref(state);
 	json_decref(tree);
 	return rc;
 }
@@ -316,7 +320,7 @@ done:
 void pa_player_outcome_init(pa_player_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
-	pa_buf_init(&o->state, 0);
+	pa_buf_init(&o->seq_state, 0);
 	pa_buf_init(&o->result, 0);
 }
 
@@ -324,8 +328,22 @@ void pa_player_outcome_dispose(pa_player_outcome *o)
 {
 	if (!o)
 		return;
-	pa_buf_dispose(&o->state);
+	for (size_t i = 0; i < o->nscos; i++)
+		pa_store_sco_dispose(&o->scos[i]);
+	free(o->scos);
+	o->scos = NULL;
+	o->nscos = 0;
+	pa_buf_dispose(&o->seq_state);
 	pa_buf_dispose(&o->result);
+}
+
+const char *pa_player_commit_scope(const json_t *req)
+{
+	const char *sco = str_of(req, "sco");
+
+	if (json_object_get(req, "nav"))
+		return NULL;
+	return sco ? sco : "";
 }
 
 typedef enum call_fn {
@@ -400,13 +418,13 @@ static int replay_calls(pa_scorm *s, const json_t *calls)
 	return 0;
 }
 
-typedef struct summary {
-	size_t scos, completed, started, passed, failed, scored;
-	double score_sum;
-	bool suspended;
-} summary;
 
-static void summarize_one(summary *m, pa_scorm *s)
+/*
+ * A SCO's part of the attempt's statuses: completed (or only launched:
+ * incomplete, whatever it says of itself), its verdict, its score scaled
+ * (1.2's raw score against its min and max, 0 to 100 by default).
+ */
+static void sum_up(pa_store_sco *row, pa_scorm *s)
 {
 	bool v12 = pa_scorm_get_version(s) == PA_SCORM_12;
 	const char *status = pa_scorm_lms_get(s, v12 ? "cmi.core.lesson_status" : "cmi.completion_status");
@@ -415,15 +433,14 @@ static void summarize_one(summary *m, pa_scorm *s)
 
 	status = status ? status : "";
 	success = success ? success : "";
-	/* A SCO launched counts as started, whatever it says of itself. */
-	if (!strcmp(status, "completed") || !strcmp(status, "passed") || !strcmp(status, "failed"))
-		m->completed++;
-	else
-		m->started++;
-	if (!strcmp(success, "passed"))
-		m->passed++;
-	else if (!strcmp(success, "failed"))
-		m->failed++;
+	snprintf(row->completion_status, sizeof(row->completion_status), "%s",
+		 !strcmp(status, "completed") || !strcmp(status, "passed") || !strcmp(status, "failed")
+		 ? "completed" : "incomplete");
+	snprintf(row->success_status, sizeof(row->success_status), "%s",
+		 !strcmp(success, "passed") ? "passed" : !strcmp(success, "failed") ? "failed" : "unknown");
+	row->has_score = false;
+	row->score_scaled = 0;
+	row->summarized = true;
 	if (v12) {
 		const char *raw = pa_scorm_lms_get(s, "cmi.core.score.raw");
 		const char *min = pa_scorm_lms_get(s, "cmi.core.score.min");
@@ -437,64 +454,132 @@ static void summarize_one(summary *m, pa_scorm *s)
 				(void)pa_parse_double(&hi, max, -1e300, 1e300);
 			if (hi > lo) {
 				score = (r - lo) / (hi - lo);
-				m->score_sum += score < -1 ? -1 : score > 1 ? 1 : score;
-				m->scored++;
+				row->score_scaled = score < -1 ? -1 : score > 1 ? 1 : score;
+				row->has_score = true;
 			}
 		}
 	} else {
 		const char *scaled = pa_scorm_lms_get(s, "cmi.score.scaled");
 
 		if (scaled && pa_parse_double(&score, scaled, -1, 1) == 0) {
-			m->score_sum += score;
-			m->scored++;
+			row->score_scaled = score;
+			row->has_score = true;
 		}
 	}
 }
 
-/* The attempt's statuses across its SCOs: completed when every SCO is,
- * failed when one failed, passed when every SCO with a verdict passed. */
-static int summarize(pa_player_outcome *o, const pa_player_context *ctx, const json_t *tree, const json_t *state,
-		     const char *current)
+/* The row of id in what the commit writes, or NULL. */
+static pa_store_sco *written_row(pa_player_outcome *o, const char *id)
+{
+	for (size_t i = 0; i < o->nscos; i++)
+		if (!strcmp(o->scos[i].id, id))
+			return &o->scos[i];
+	return NULL;
+}
+
+/* A SCO's row to write: its state (text, owned from now on, or exported
+ * from s when NULL) and its summary from s. Replaces one of the same id. */
+static int write_row(pa_player_outcome *o, const char *id, pa_scorm *s, char *text, size_t len)
+{
+	pa_store_sco *row = written_row(o, id);
+
+	if (!text && pa_scorm_export(s, &text, &len) != 0)
+		return pa_error_set(PA_ENOMEM, "out of memory");
+	if (row) {
+		free(row->state);
+	} else if (!(row = pa_array_push(&o->scos, &o->nscos, sizeof(*o->scos)))) {
+		free(text);
+		return pa_error_set(PA_ENOMEM, "out of memory");
+	} else {
+		memset(row, 0, sizeof(*row));
+		if (!(row->id = pa_strdup(id))) {
+			o->nscos--;
+			free(text);
+			return pa_error_set(PA_ENOMEM, "out of memory");
+		}
+	}
+	row->state = (unsigned char *)text;
+	row->state_len = len;
+	sum_up(row, s);
+	return 0;
+}
+
+/*
+ * The attempt's statuses across its SCOs, from each SCO's summary (the
+ * ones this commit writes, else the stored ones): completed when every
+ * SCO is, failed when one failed, passed when every SCO with a verdict
+ * passed. A stored SCO not yet summed up (from schema 2) is, once, and
+ * written with its summary. current (NULL: none) is the SCO the learner
+ * is in, which says whether the attempt is suspended.
+ */
+static int summarize(pa_player_outcome *o, const pa_player_context *ctx, const json_t *tree, pa_scorm *current)
 {
 	const json_t **list = NULL;
-	summary m;
-	size_t n = 0;
+	size_t n = 0, scos = 0, completed = 0, started = 0, passed = 0, failed = 0, scored = 0;
+	double score_sum = 0;
 	int rc;
 
-	memset(&m, 0, sizeof(m));
 	if ((rc = collect(json_object_get(default_org(tree), "items"), &list, &n)) != 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		pa_scorm *s = NULL;
+		const char *id = str_of(list[i], "identifier");
+		const pa_store_sco *row;
 
 		if (!str_of(list[i], "scorm_type") || strcmp(str_of(list[i], "scorm_type"), "sco") != 0)
 			continue;
-		m.scos++;
-		if (!str_of(json_object_get(state, "scos"), str_of(list[i], "identifier")))
-			continue;
-		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), list[i])) != 0)
-			break;
-		summarize_one(&m, s);
-		if (current && !strcmp(current, str_of(list[i], "identifier"))) {
-			const char *exit = pa_scorm_lms_get(s, pa_scorm_get_version(s) == PA_SCORM_12 ? "cmi.core.exit" : "cmi.exit");
-			const char *entry = pa_scorm_lms_get(s, pa_scorm_get_version(s) == PA_SCORM_12 ? "cmi.core.entry" : "cmi.entry");
-			const char *nav = pa_scorm_nav_request(s);
+		scos++;
+		if (!(row = written_row(o, id)) && (row = stored_row(ctx->attempt, id)) && !row->summarized) {
+			pa_scorm *s = NULL;
+			char *copy;
 
-			m.suspended = (exit && !strcmp(exit, "suspend")) || (nav && !strcmp(nav, "suspendAll")) ||
-				      (pa_scorm_get_phase(s) == PA_SCORM_NOT_INITIALIZED && entry && !strcmp(entry, "resume"));
+			if ((rc = engine_from_row(&s, ctx, row)) != 0)
+				break;
+			if (!(copy = malloc(row->state_len + 1))) {
+				pa_scorm_free(s);
+				rc = pa_error_set(PA_ENOMEM, "out of memory");
+				break;
+			}
+			memcpy(copy, row->state, row->state_len + 1);
+			rc = write_row(o, id, s, copy, row->state_len);
+			pa_scorm_free(s);
+			if (rc)
+				break;
+			row = written_row(o, id);
 		}
-		pa_scorm_free(s);
+		if (!row)
+			continue;
+		if (!strcmp(row->completion_status, "completed"))
+			completed++;
+		else
+			started++;
+		if (!strcmp(row->success_status, "passed"))
+			passed++;
+		else if (!strcmp(row->success_status, "failed"))
+			failed++;
+		if (row->has_score) {
+			score_sum += row->score_scaled;
+			scored++;
+		}
 	}
 	free(list);
 	if (rc)
 		return rc;
 	snprintf(o->completion_status, sizeof(o->completion_status), "%s",
-		 m.scos && m.completed == m.scos ? "completed" : m.completed || m.started ? "incomplete" : "unknown");
+		 scos && completed == scos ? "completed" : completed || started ? "incomplete" : "unknown");
 	snprintf(o->success_status, sizeof(o->success_status), "%s",
-		 m.failed ? "failed" : m.passed && (m.passed == m.scos || m.completed == m.scos) ? "passed" : "unknown");
-	o->has_score = m.scored > 0;
-	o->score_scaled = m.scored ? m.score_sum / (double)m.scored : 0;
-	o->suspended = m.suspended;
+		 failed ? "failed" : passed && (passed == scos || completed == scos) ? "passed" : "unknown");
+	o->has_score = scored > 0;
+	o->score_scaled = scored ? score_sum / (double)scored : 0;
+	o->suspended = false;
+	if (current) {
+		bool v12 = pa_scorm_get_version(current) == PA_SCORM_12;
+		const char *exit = pa_scorm_lms_get(current, v12 ? "cmi.core.exit" : "cmi.exit");
+		const char *entry = pa_scorm_lms_get(current, v12 ? "cmi.core.entry" : "cmi.entry");
+		const char *nav = pa_scorm_nav_request(current);
+
+		o->suspended = (exit && !strcmp(exit, "suspend")) || (nav && !strcmp(nav, "suspendAll")) ||
+			       (pa_scorm_get_phase(current) == PA_SCORM_NOT_INITIALIZED && entry && !strcmp(entry, "resume"));
+	}
 	return 0;
 }
 
@@ -504,28 +589,45 @@ static const json_t *launchable(const json_t *tree, const char *id)
 	return id ? find_item(json_object_get(default_org(tree), "items"), id) : NULL;
 }
 
+/* A copy of an engine (its export imported). */
+static int engine_copy(pa_scorm **out, const pa_player_context *ctx, pa_scorm *s)
+{
+	pa_scorm_limits lim = limits_of(ctx);
+	char *text = NULL, why[256];
+	size_t len;
+	int rc = 0;
+
+	if (pa_scorm_export(s, &text, &len) != 0)
+		return pa_error_set(PA_ENOMEM, "out of memory");
+	if (pa_scorm_import(out, text, len, &lim, why, sizeof(why)) != 0)
+		rc = pa_error_set(PA_ERROR, "player: an engine's own state refused: %s", why);
+	free(text);
+	return rc;
+}
+
 /*
  * A navigation request in a commit. The SCO of the commit (s, already
  * replayed; NULL at launch) reports to sequencing if it is the current
  * activity; the request runs; the SCO delivered gets its engine (the
  * suspended one resumed, else a new attempt) initialized from
- * sequencing; the state keeps the engine's export under "seq". The
- * answer to the page (runtime/seqplay.h) goes to *answer, with the
- * delivered SCO's engine state and launch.
+ * sequencing, in *next (its id in *delivered, its row written); the
+ * commit writes the sequencing engine's export. The answer to the page
+ * (runtime/seqplay.h) goes to *answer, with the delivered SCO's engine
+ * state and launch.
  */
-static int navigate(pa_buf *answer, const pa_player_context *ctx, const json_t *tree, json_t *state, pa_scorm *s,
-		    const char *sco, const char *request)
+static int navigate(pa_buf *answer, pa_player_outcome *o, const pa_player_context *ctx, const json_t *tree,
+		    pa_scorm *s, const char *sco, const char *request, pa_scorm **next, char **delivered)
 {
-	json_t *scos = json_object_get(state, "scos");
 	const json_t *item;
 	pa_seq *seq = NULL;
-	pa_scorm *next = NULL;
 	pa_seq_result r;
 	char err[PA_SEQ_ERR_SIZE], *saved = NULL, *text = NULL;
 	size_t len;
 	int rc;
 
-	if ((rc = open_seq(&seq, tree, state)) != 0)
+	*next = NULL;
+	*delivered = NULL;
+	if ((rc = open_seq(&seq, tree, ctx->attempt->state, ctx->attempt->state_len)) != 0)
 		goto done;
 	if (s && pa_seq_current(seq) && !strcmp(pa_seq_current(seq), sco) && (rc = pa_seqplay_report(seq, s, -1)) != 0)
 		goto done;
@@ -534,41 +636,46 @@ static int navigate(pa_buf *answer, const pa_player_context *ctx, const json_t *
 	/* Suspend all from the page: the SCO's session ends suspended, so that
 	 * resume all relaunches it with cmi.entry "resume" (RTE 4.2.8). */
 	if (s && r.session_ended && !r.exception && !strcmp(request, "suspendAll") &&
-	    strcmp(pa_scorm_nav_request(s) ? pa_scorm_nav_request(s) : "", "suspendAll") != 0) {
-		char *again = NULL;
-
-		if (pa_scorm_lms_set(s, "adl.nav.request", "suspendAll") != 0 || pa_scorm_export(s, &again, &len) != 0 ||
-		    json_object_set_new(scos, sco, json_string(again)) != 0) {
-			free(again);
-			rc = pa_error_set(PA_ENOMEM, "out of memory");
-			goto done;
-		}
-		free(again);
+	    strcmp(pa_scorm_nav_request(s) ? pa_scorm_nav_request(s) : "", "suspendAll") != 0 &&
+	    pa_scorm_lms_set(s, "adl.nav.request", "suspendAll") != 0) {
+		rc = pa_error_set(PA_ENOMEM, "out of memory");
+		goto done;
 	}
 	if (r.delivered) {
+		const pa_store_sco *row = stored_row(ctx->attempt, r.delivered);
+		bool fresh = false;
+
 		if (!(item = launchable(tree, r.delivered))) {
 			rc = pa_error_set(PA_EINVALID, "sequencing delivered '%.100s', which has no launch", r.delivered);
 			goto done;
 		}
-		if (r.resumed && str_of(scos, r.delivered)) {
-			if ((rc = engine_of(&next, ctx, scos, item)) != 0)
-				goto done;
-			if (pa_scorm_get_phase(next) != PA_SCORM_NOT_INITIALIZED && pa_scorm_next_session(next) != 0) {
-				rc = pa_error_set(PA_EINVALID, "the suspended SCO '%.100s' cannot resume", r.delivered);
-				goto done;
-			}
-		} else if ((rc = fresh_from_item(&next, ctx, item)) != 0) {
+		if (!(*delivered = pa_strdup(r.delivered))) {
+			rc = pa_error_set(PA_ENOMEM, "out of memory");
 			goto done;
 		}
-		if ((rc = pa_seqplay_prepare_sco(next, seq, r.delivered, r.resumed)) != 0)
+		if (r.resumed && s && !strcmp(r.delivered, sco)) {
+			/* The SCO of the commit itself: as its calls left it. */
+			rc = engine_copy(next, ctx, s);
+		} else if (r.resumed && row) {
+			rc = engine_from_row(next, ctx, row);
+		} else {
+			rc = fresh_from_item(next, ctx, item);
+			fresh = true;
+		}
+		if (rc)
 			goto done;
-		if (pa_scorm_export(next, &text, &len) != 0 ||
-		    json_object_set_new(scos, r.delivered, json_string(text)) != 0) {
+		if (!fresh && pa_scorm_get_phase(*next) != PA_SCORM_NOT_INITIALIZED && pa_scorm_next_session(*next) != 0) {
+			rc = pa_error_set(PA_EINVALID, "the suspended SCO '%.100s' cannot resume", r.delivered);
+			goto done;
+		}
+		if ((rc = pa_seqplay_prepare_sco(*next, seq, r.delivered, r.resumed)) != 0)
+			goto done;
+		if (pa_scorm_export(*next, &text, &len) != 0) {
 			rc = pa_error_set(PA_ENOMEM, "out of memory");
 			goto done;
 		}
 	}
-	if (pa_seq_export(&saved, seq, err) != 0 || json_object_set_new(state, "seq", json_string(saved)) != 0) {
+	if (pa_seq_export(&saved, seq, err) != 0 || pa_buf_puts(&o->seq_state, saved) != 0) {
 		rc = pa_error_set(PA_ENOMEM, "out of memory saving the sequencing state");
 		goto done;
 	}
@@ -582,25 +689,28 @@ static int navigate(pa_buf *answer, const pa_player_context *ctx, const json_t *
 		pa_buf_puts(answer, ",\"state\":");
 		pa_buf_put_json(answer, text);
 		pa_buf_putc(answer, '}');
+		rc = write_row(o, r.delivered, *next, text, len);
+		text = NULL;
+		if (rc)
+			goto done;
 	}
 	if (pa_buf_error(answer))
 		rc = pa_error_set(PA_ENOMEM, "out of memory");
 done:
 	free(text);
 	free(saved);
-	pa_scorm_free(next);
 	pa_seq_free(seq);
 	return rc;
 }
 
 /* With sequencing, the attempt's statuses are the root activity's rollup. */
-static int summarize_seq(pa_player_outcome *o, const json_t *tree, const json_t *state)
+static int summarize_seq(pa_player_outcome *o, const json_t *tree, const unsigned char *saved, size_t saved_len)
 {
 	pa_seq *seq = NULL;
 	pa_seq_status root;
 	int rc, suspended = 0;
 
-	if ((rc = open_seq(&seq, tree, state)) != 0)
+	if ((rc = open_seq(&seq, tree, saved, saved_len)) != 0)
 		return rc;
 	for (size_t i = 0; i < pa_seq_count(seq); i++)
 		if (pa_seq_status_at(seq, i, &root) == 0 && root.suspended)
@@ -623,13 +733,13 @@ static int summarize_seq(pa_player_outcome *o, const json_t *tree, const json_t 
 
 int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, const json_t *req)
 {
-	json_t *tree = NULL, *state = NULL;
+	const pa_store_attempt *a = ctx->attempt;
+	json_t *tree = NULL;
 	const json_t *item = NULL, *calls, *seq, *nav;
 	pa_buf answer = PA_BUF_INIT;
 	const char *sco;
-	pa_scorm *s = NULL;
-	char *text = NULL, *dump = NULL;
-	size_t text_len;
+	pa_scorm *s = NULL, *next = NULL;
+	char *delivered = NULL;
 	int rc;
 
 	if (!json_is_object(req)) {
@@ -644,7 +754,7 @@ int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, 
 		goto done;
 	}
 	out->seq = json_integer_value(seq);
-	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, ctx->attempt)) != 0)
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0)
 		goto done;
 	nav = json_object_get(req, "nav");
 	if (nav && (!json_is_string(nav) || !str_of(tree, "seqtree"))) {
@@ -662,30 +772,26 @@ int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, 
 		goto done;
 	}
 	if (*sco) {
-		if ((rc = engine_of(&s, ctx, json_object_get(state, "scos"), item)) != 0)
+		if ((rc = engine_of(&s, ctx, item)) != 0)
 			goto done;
 		if ((rc = replay_calls(s, calls)) != 0)
 			goto done;
-		if (pa_scorm_export(s, &text, &text_len) != 0) {
-			rc = pa_error_set(PA_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (json_object_set_new(json_object_get(state, "scos"), sco, json_string(text)) != 0) {
-			rc = pa_error_set(PA_ENOMEM, "out of memory");
-			goto done;
-		}
 	}
-	if (nav && (rc = navigate(&answer, ctx, tree, state, s, sco, json_string_value(nav))) != 0)
+	if (nav && (rc = navigate(&answer, out, ctx, tree, s, sco, json_string_value(nav), &next, &delivered)) != 0)
 		goto done;
-	if (!(dump = json_dumps(state, JSON_COMPACT | JSON_SORT_KEYS))) {
-		rc = pa_error_set(PA_ENOMEM, "out of memory");
+	/* The SCO of the commit, unless sequencing delivered it anew. */
+	if (s && !(delivered && !strcmp(delivered, sco)) && (rc = write_row(out, sco, s, NULL, 0)) != 0)
 		goto done;
+	if ((rc = summarize(out, ctx, tree, delivered && !strcmp(delivered, sco) ? next : s)) != 0)
+		goto done;
+	if (str_of(tree, "seqtree") && (out->seq_state.len || a->state)) {
+		if (out->seq_state.len)
+			rc = summarize_seq(out, tree, (const unsigned char *)out->seq_state.ptr, out->seq_state.len);
+		else
+			rc = summarize_seq(out, tree, a->state, a->state_len);
+		if (rc)
+			goto done;
 	}
-	pa_buf_puts(&out->state, dump);
-	if ((rc = summarize(out, ctx, tree, state, *sco ? sco : NULL)) != 0)
-		goto done;
-	if (str_of(tree, "seqtree") && str_of(state, "seq") && (rc = summarize_seq(out, tree, state)) != 0)
-		goto done;
 	pa_buf_printf(&out->result, "{\"seq\":%lld,\"ok\":true,\"calls\":%zu,\"completion_status\":\"%s\","
 		      "\"success_status\":\"%s\"", (long long)out->seq, json_array_size(calls),
 		      out->completion_status, out->success_status);
@@ -696,14 +802,13 @@ int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, 
 		pa_buf_put(&out->result, answer.ptr, answer.len);
 	}
 	pa_buf_puts(&out->result, "}");
-	if (pa_buf_error(&out->state) || pa_buf_error(&out->result))
+	if (pa_buf_error(&out->seq_state) || pa_buf_error(&out->result))
 		rc = pa_error_set(PA_ENOMEM, "out of memory");
 done:
 	pa_buf_dispose(&answer);
-	free(dump);
-	free(text);
+	free(delivered);
+	pa_scorm_free(next);
 	pa_scorm_free(s);
-	json_decref(state);
 	json_decref(tree);
 	return rc;
 }
@@ -723,7 +828,14 @@ int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const
 
 json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err)
 {
-	return json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, err);
+	json_t *req;
+
+	memset(err, 0, sizeof(*err));
+	if (pa_json_load(&req, body, len) != 0) {
+		snprintf(err->text, sizeof(err->text), "%s", pa_error_last());
+		return NULL;
+	}
+	return req;
 }
 
 /* --- reports --- */
@@ -801,31 +913,29 @@ static int report_sco(pa_player_report *out, pa_scorm *s, const char *sco)
 
 int pa_player_attempt_report(pa_player_report *out, const pa_player_context *ctx)
 {
-	json_t *tree = NULL, *state = NULL;
+	json_t *tree = NULL;
 	const json_t **list = NULL;
-	const json_t *scos;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0 || (rc = load_state(&state, ctx->attempt)) != 0)
+	if ((rc = parse_tree(&tree, ctx->tree_json)) != 0)
 		goto done;
 	if ((rc = collect(json_object_get(default_org(tree), "items"), &list, &n)) != 0)
 		goto done;
-	scos = json_object_get(state, "scos");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *id = str_of(list[i], "identifier");
+		const pa_store_sco *row = id ? stored_row(ctx->attempt, id) : NULL;
 		pa_scorm *s = NULL;
 
-		if (!id || !str_of(scos, id))
+		if (!row)
 			continue;   /* never launched: nothing recorded */
-		if ((rc = engine_of(&s, ctx, scos, list[i])) == 0)
+		if ((rc = engine_from_row(&s, ctx, row)) == 0)
 			rc = report_sco(out, s, id);
 		pa_scorm_free(s);
 	}
 done:
 	free(list);
-	json_decref(state);
 	json_decref(tree);
 	return rc;
 }

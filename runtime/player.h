@@ -3,12 +3,12 @@
  * start a session on an attempt, and the replay of its commits through
  * the native engine (runtime/scorm), which alone decides what is stored.
  *
- * An attempt's state (pa_store_attempt.state) is JSON holding the
- * engine's exported state of each SCO launched so far:
- *   {"v":1,"scos":{"<item identifier>":"<pa_scorm_export text>",...}}
- * A SCO never launched has no entry; its engine starts from
+ * An attempt's state is kept per SCO (pa_store_attempt.scos, read with
+ * pa_store_attempt_read): each SCO launched so far has its engine's
+ * export (pa_scorm_export) and its part of the attempt's statuses. A SCO
+ * never launched has no row; its engine starts from
  * pa_player_fresh_engine, on the server and (through its export) in the
- * browser alike.
+ * browser alike. A commit reads and writes only the SCOs it touches.
  *
  * A commit (POST body, JSON):
  *   {"seq":N,"sco":"<item identifier>",
@@ -26,8 +26,9 @@
  * adl.nav.request vocabulary, plus start and resumeAll; "sco":"" and no
  * calls at launch). After the calls, the SCO reports to sequencing if it
  * is the current activity, the request runs, the delivered SCO gets its
- * engine, and the tracking state is kept in the attempt's state as
- * "seq" (pa_seq_export), in the same transaction as the calls. The
+ * engine, and the tracking state is kept as the attempt's state
+ * (pa_store_attempt.state: pa_seq_export), in the same transaction as
+ * the calls. The
  * answer then has "nav": pa_seqplay_answer_json, plus "launch" and
  * "state" (the engine export) of the SCO delivered.
  */
@@ -45,7 +46,7 @@
 
 /* What the engine of an attempt needs to know about it. */
 typedef struct pa_player_context {
-	const pa_store_attempt *attempt;
+	const pa_store_attempt *attempt;  /* with its SCOs (pa_store_attempt_read) */
 	const char *tree_json;        /* the version's activity tree (runtime/import.h) */
 	const char *scorm_version;    /* the version's: "1.2", "2004 4th Edition"... */
 	const char *learner_id;       /* cmi.learner_id / cmi.core.student_id */
@@ -70,14 +71,17 @@ int pa_player_fresh_engine(pa_scorm **out, const pa_player_context *ctx, const c
  *    "limits":{"suspend_data_max":N}}
  * with the SCOs in flow order (the default organization, depth first),
  * launch relative to the package version's folder, and state each SCO's
- * engine export (stored, or fresh). With sequencing, "sequencing" holds
+ * engine export (stored, or fresh): ctx->attempt read with every SCO's
+ * state (pa_store_attempt_read, sco NULL). With sequencing, "sequencing" holds
  * pa_seqplay_answer_json of the state as it stands (no request run).
  */
 int pa_player_session_json(pa_buf *out, const pa_player_context *ctx);
 
-/* What a commit, once replayed, gives the store. */
+/* What a commit, once replayed, gives the store (pa_store_commit). */
 typedef struct pa_player_outcome {
-	pa_buf state;        /* the attempt's new state (JSON) */
+	pa_store_sco *scos;  /* the SCOs to write: state and summary (owned) */
+	size_t nscos;
+	pa_buf seq_state;    /* the new sequencing state; empty: unchanged */
 	pa_buf result;       /* the answer to store and send */
 	char completion_status[16];
 	char success_status[16];
@@ -105,6 +109,13 @@ int pa_player_replay(pa_player_outcome *out, const pa_player_context *ctx, const
  * so a server that reads the seq first parses the body only once.
  */
 int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, const json_t *req);
+
+/*
+ * Which SCO states the replay of req needs: pa_store_attempt_read's sco
+ * argument (the commit's SCO; NULL, all of them, for a navigation).
+ * Borrowed from req.
+ */
+const char *pa_player_commit_scope(const json_t *req);
 
 /* Parse a commit body as pa_player_replay does (duplicate keys refused). NULL: why in *err. */
 json_t *pa_player_commit_parse(const char *body, size_t len, json_error_t *err);

@@ -52,6 +52,8 @@ struct pa_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned inflight;   /* requests between their first call and their completion */
+	unsigned suspended;  /* requests suspended and not yet resumed */
+	bool stopping;       /* no more suspensions */
 };
 
 /* --- responses --- */
@@ -143,6 +145,35 @@ enum MHD_Result pa_http_buffer_body(pa_http_request *r, size_t max, pa_http_body
 	return MHD_YES;
 }
 
+bool pa_http_suspend(pa_http_request *r, pa_http_body_fn resumed)
+{
+	pa_server *s = r->server;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	s->suspended++;
+	pthread_mutex_unlock(&s->lock);
+	r->suspended = true;
+	r->resumed = resumed;
+	MHD_suspend_connection(r->conn);
+	return true;
+}
+
+void pa_http_resume(pa_http_request *r)
+{
+	pa_server *s = r->server;
+
+	/* r may be answered and freed as soon as MHD has it back: s only after. */
+	MHD_resume_connection(r->conn);
+	pthread_mutex_lock(&s->lock);
+	if (--s->suspended == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
 #define put_base_url pa_http_base_url
 
 void pa_http_base_url(pa_buf *out, const pa_http_request *r)
@@ -174,6 +205,8 @@ static void request_free(pa_http_request *r)
 	pa_buf_dispose(&r->upload_path);
 	pa_buf_dispose(&r->body);
 	pa_buf_dispose(&r->path);
+	if (r->route_data_free)
+		r->route_data_free(r->route_data);
 	free(r);
 }
 
@@ -641,6 +674,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	pa_http_request *r = *con_cls;
 
 	(void)version;
+	if (r && r->suspended) {
+		/* Resumed: the route answers now. */
+		r->suspended = false;
+		return r->resumed(r);
+	}
 	if (!r) {
 		if (!(r = request_new(s, conn, method, url)))
 			return MHD_NO;
@@ -799,7 +837,8 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_storage addr;
 	socklen_t addrlen = 0;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	pa_server *s;
 	int rc;
 
@@ -900,6 +939,7 @@ void pa_server_stop(pa_server *s)
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_sec += s->shutdown_timeout;
 		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
 		while (s->inflight > 0) {
 			if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT) {
 				pa_warn("serve: %u request%s still running after %d s; closing them", s->inflight,
@@ -907,6 +947,10 @@ void pa_server_stop(pa_server *s)
 				break;
 			}
 		}
+		/* A suspended request waits for the store, which answers each one,
+		 * done or failed; MHD must not stop with one still suspended. */
+		while (s->suspended > 0)
+			pthread_cond_wait(&s->idle, &s->lock);
 		pthread_mutex_unlock(&s->lock);
 		MHD_stop_daemon(s->daemon);
 		if (listen_fd != MHD_INVALID_SOCKET)

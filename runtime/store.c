@@ -160,6 +160,15 @@ const char *pa_store_learner_lms_id(const char *subject)
 	return sp && sp[1] ? sp + 1 : subject;
 }
 
+void pa_store_sco_dispose(pa_store_sco *sco)
+{
+	if (!sco)
+		return;
+	free(sco->id);
+	free(sco->state);
+	memset(sco, 0, sizeof(*sco));
+}
+
 void pa_store_attempt_dispose(pa_store_attempt *a)
 {
 	if (!a)
@@ -167,6 +176,9 @@ void pa_store_attempt_dispose(pa_store_attempt *a)
 	free(a->completion_status);
 	free(a->success_status);
 	free(a->state);
+	for (size_t i = 0; i < a->nscos; i++)
+		pa_store_sco_dispose(&a->scos[i]);
+	free(a->scos);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -182,6 +194,12 @@ int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt
 	return store->ops->attempt_get(out, store, attempt_id);
 }
 
+int pa_store_attempt_read(pa_store_attempt *out, pa_store *store, int64_t attempt_id, const char *sco)
+{
+	memset(out, 0, sizeof(*out));
+	return store->ops->attempt_read(out, store, attempt_id, sco);
+}
+
 int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
 			    int64_t package_id, bool preview)
 {
@@ -189,13 +207,30 @@ int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t lear
 	return store->ops->attempt_latest(out, store, learner_id, package_id, preview);
 }
 
-int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
+static int commit_check(const pa_store_commit *commit)
 {
 	if (commit->seq < 1)
 		return pa_error_set(PA_EINVAL, "store: commit numbers start at 1");
 	if (!commit->calls)
 		return pa_error_set(PA_EINVAL, "store: a commit needs its calls");
-	return store->ops->commit_append(store, commit);
+	for (size_t i = 0; i < commit->nscos; i++)
+		if (!commit->scos[i].id || !commit->scos[i].state || !commit->scos[i].summarized)
+			return pa_error_set(PA_EINVAL, "store: a SCO of a commit needs its id, state and summary");
+	return 0;
+}
+
+int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
+{
+	int rc = commit_check(commit);
+
+	return rc ? rc : store->ops->commit_append(store, commit);
+}
+
+int pa_store_commit_append_async(pa_store *store, const pa_store_commit *commit, pa_store_done_fn done, void *arg)
+{
+	int rc = commit_check(commit);
+
+	return rc ? rc : store->ops->commit_append_async(store, commit, done, arg);
 }
 
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)

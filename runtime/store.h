@@ -28,7 +28,7 @@
 typedef struct pa_store pa_store;
 
 /* The schema version this program writes and reads. */
-#define PA_STORE_SCHEMA_VERSION 2
+#define PA_STORE_SCHEMA_VERSION 3
 
 /* The SQLite file inside the data folder. */
 #define PA_STORE_SQLITE_FILE "passerelle.db"
@@ -166,6 +166,24 @@ int pa_store_learner_get(pa_store_learner *out, pa_store *store, int64_t id);
  */
 const char *pa_store_learner_lms_id(const char *subject);
 
+/*
+ * One SCO's stored state in an attempt: the engine's export
+ * (pa_scorm_export) and the SCO's part of the attempt's statuses, which
+ * the player sums up at each commit without importing every engine again.
+ */
+typedef struct pa_store_sco {
+	char *id;                 /* the item identifier */
+	unsigned char *state;     /* the engine's export, NUL-terminated; NULL when not read */
+	size_t state_len;
+	bool summarized;          /* false: not yet (an attempt from schema 2): sum it up from state */
+	char completion_status[16];   /* "completed" or "incomplete" (launched, not completed) */
+	char success_status[16];      /* "passed", "failed" or "unknown" */
+	double score_scaled;      /* valid when has_score */
+	bool has_score;
+} pa_store_sco;
+
+void pa_store_sco_dispose(pa_store_sco *sco);
+
 typedef struct pa_store_attempt {
 	int64_t id;
 	int64_t version_id;       /* pa_store_version.id: an attempt stays on its version */
@@ -177,8 +195,10 @@ typedef struct pa_store_attempt {
 	bool has_score;
 	bool suspended;
 	int64_t last_seq;         /* seq of the last commit, 0 before the first */
-	unsigned char *state;     /* the engine's state blob (owned) */
+	unsigned char *state;     /* the sequencing state (pa_seq_export), NUL-terminated; NULL if none */
 	size_t state_len;
+	pa_store_sco *scos;       /* pa_store_attempt_read only: each SCO launched, in no order */
+	size_t nscos;
 	int64_t created, updated;
 } pa_store_attempt;
 
@@ -188,25 +208,35 @@ void pa_store_attempt_dispose(pa_store_attempt *a);
 int pa_store_attempt_create(int64_t *out, pa_store *store, int64_t version_id,
 			    int64_t learner_id, bool preview);
 
+/* The attempt's row, without its SCOs (nscos 0). */
 int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
+
+/*
+ * The attempt and its SCOs, read together (one snapshot): every SCO's
+ * summary, and the engine states of every SCO (sco NULL) or only of sco
+ * and of the SCOs not yet summed up (a commit replays one SCO).
+ */
+int pa_store_attempt_read(pa_store_attempt *out, pa_store *store, int64_t attempt_id, const char *sco);
 
 /*
  * The learner's latest attempt on any version of a package (preview or
  * not, as asked), or PA_ENOTFOUND: an attempt started before a re-import
- * stays on its version, and this finds it there.
+ * stays on its version, and this finds it there. Without its SCOs.
  */
 int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
 			    int64_t package_id, bool preview);
 
 /* One commit of the run-time: the calls since the last one, the engine's
- * answer, and the attempt's state after them. */
+ * answer, and what they changed of the attempt's state. */
 typedef struct pa_store_commit {
 	int64_t attempt_id;
 	int64_t seq;              /* 1, 2, ...: must be the attempt's last_seq + 1 */
 	const char *calls;        /* JSON */
 	const char *result;       /* JSON */
-	const unsigned char *state;
+	const unsigned char *state;   /* the new sequencing state; NULL: unchanged */
 	size_t state_len;
+	const pa_store_sco *scos; /* the SCOs it changed, each written whole (state and summary) */
+	size_t nscos;
 	const char *completion_status, *success_status;   /* NULL: unchanged */
 	double score_scaled;
 	bool has_score, suspended;
@@ -219,6 +249,17 @@ typedef struct pa_store_commit {
  * PA_ENOTFOUND when the attempt does not exist.
  */
 int pa_store_commit_append(pa_store *store, const pa_store_commit *commit);
+
+/*
+ * The same without waiting: done(arg, rc) is called once the commit is on
+ * disk (rc 0) or has failed (rc as above, the words in pa_error_last()),
+ * on the store's writer thread: it must be quick and must not call the
+ * store. commit and what it points to must stay valid until then. A
+ * non-zero return (the store is closing, or the commit is malformed)
+ * means done will not be called.
+ */
+typedef void (*pa_store_done_fn)(void *arg, int rc);
+int pa_store_commit_append_async(pa_store *store, const pa_store_commit *commit, pa_store_done_fn done, void *arg);
 
 /* The stored result of commit seq of an attempt, appended to out. */
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);

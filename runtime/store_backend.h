@@ -29,7 +29,9 @@ typedef struct pa_store_ops {
 	int (*attempt_get)(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
 	int (*attempt_latest)(pa_store_attempt *out, pa_store *store, int64_t learner_id,
 			      int64_t package_id, bool preview);
+	int (*attempt_read)(pa_store_attempt *out, pa_store *store, int64_t attempt_id, const char *sco);
 	int (*commit_append)(pa_store *store, const pa_store_commit *commit);
+	int (*commit_append_async)(pa_store *store, const pa_store_commit *commit, pa_store_done_fn done, void *arg);
 	int (*commit_result)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 	int (*commit_calls)(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq);
 } pa_store_ops;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
@@ -173,6 +174,30 @@ static const char *const migrations[] = {
 	"  sent INTEGER);"
 	"CREATE INDEX lti_outbox_due ON lti_outbox(state, next_try);"
 	"CREATE INDEX lti_outbox_target ON lti_outbox(link_id, user_ref, id);",
+	/* 3: each SCO's state in its own row, so that a commit reads and writes
+	 * the SCO it replayed, not the whole attempt; with its part of the
+	 * attempt's statuses (NULL until the player sums it up). The state
+	 * comes last: a row read for its summary leaves its pages alone. The
+	 * attempt's state keeps the sequencing state alone. States of schema 2
+	 * ({"v":1,"scos":{ID:EXPORT},"seq":SEQ}) are split up; one that is not
+	 * that JSON is left as it was. */
+	"CREATE TABLE attempt_scos ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	"  sco TEXT NOT NULL,"
+	"  completion_status TEXT,"
+	"  success_status TEXT,"
+	"  score_scaled REAL CHECK (score_scaled IS NULL OR score_scaled BETWEEN -1 AND 1),"
+	"  state BLOB NOT NULL,"
+	"  PRIMARY KEY (attempt_id, sco)) WITHOUT ROWID;"
+	"CREATE TEMP TABLE old_states AS SELECT id, CAST(state AS TEXT) AS doc FROM attempts "
+	"  WHERE state IS NOT NULL AND json_valid(CAST(state AS TEXT)) "
+	"  AND json_type(CAST(state AS TEXT), '$.scos') = 'object' AND json_extract(CAST(state AS TEXT), '$.v') = 1;"
+	"INSERT INTO attempt_scos (attempt_id, sco, state) "
+	"  SELECT o.id, j.key, CAST(j.value AS BLOB) FROM old_states o, json_each(o.doc, '$.scos') j "
+	"  WHERE j.type = 'text';"
+	"UPDATE attempts SET state = (SELECT CAST(json_extract(o.doc, '$.seq') AS BLOB) FROM old_states o "
+	"  WHERE o.id = attempts.id) WHERE id IN (SELECT id FROM old_states);"
+	"DROP TABLE old_states;",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))
@@ -187,7 +212,8 @@ enum {
 	ST_VER_GET, ST_VER_LATEST, ST_VER_FIND, ST_VER_FIND_LATEST, ST_VER_BY_ID, ST_PKG_LIST,
 	ST_TOK_INSERT, ST_TOK_LIST, ST_TOK_REVOKE, ST_TOK_HASHES, ST_TOK_USED,
 	ST_LEARNER_UPSERT, ST_ATT_INSERT, ST_ATT_GET, ST_ATT_LATEST, ST_ATT_LAST_SEQ, ST_ATT_UPDATE,
-	ST_COMMIT_INSERT, ST_COMMIT_RESULT, ST_COMMIT_CALLS,
+	ST_COMMIT_INSERT, ST_COMMIT_RESULT, ST_COMMIT_CALLS, ST_SCO_READ, ST_SCO_WRITE,
+	ST_READ_BEGIN, ST_READ_END,
 	ST_COUNT
 };
 
@@ -243,7 +269,7 @@ static const char *const sql[ST_COUNT] = {
 			  "WHERE a.learner_id = ?1 AND v.package_id = ?2 AND a.preview = ?3 "
 			  "ORDER BY a.id DESC LIMIT 1",
 	[ST_ATT_LAST_SEQ] = "SELECT last_seq FROM attempts WHERE id = ?1",
-	[ST_ATT_UPDATE] = "UPDATE attempts SET last_seq = ?2, state = ?3, "
+	[ST_ATT_UPDATE] = "UPDATE attempts SET last_seq = ?2, state = coalesce(?3, state), "
 			  "completion_status = coalesce(?4, completion_status), "
 			  "success_status = coalesce(?5, success_status), "
 			  "score_scaled = CASE WHEN ?6 THEN ?7 ELSE score_scaled END, "
@@ -252,6 +278,15 @@ static const char *const sql[ST_COUNT] = {
 			     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_COMMIT_RESULT] = "SELECT result FROM commits WHERE attempt_id = ?1 AND seq = ?2",
 	[ST_COMMIT_CALLS] = "SELECT calls FROM commits WHERE attempt_id = ?1 AND seq = ?2",
+	[ST_SCO_READ] = "SELECT sco, completion_status, success_status, score_scaled, "
+			"CASE WHEN ?2 IS NULL OR sco = ?2 OR completion_status IS NULL THEN state END "
+			"FROM attempt_scos WHERE attempt_id = ?1",
+	[ST_SCO_WRITE] = "INSERT INTO attempt_scos (attempt_id, sco, completion_status, success_status, "
+			 "score_scaled, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (attempt_id, sco) DO UPDATE "
+			 "SET completion_status = excluded.completion_status, success_status = excluded.success_status, "
+			 "score_scaled = excluded.score_scaled, state = excluded.state",
+	[ST_READ_BEGIN] = "BEGIN",
+	[ST_READ_END] = "COMMIT",
 };
 
 /* --- connections --- */
@@ -385,12 +420,24 @@ static int conn_open(conn **out, const char *path, int busy_ms, bool reader)
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, busy_ms);
 	/* Pragmas take no parameters; the number is ours, not input. */
+	/* The writer's cache holds the pages commits land on (its own writes
+	 * never invalidate it): at SQLite's default 2 MiB it re-read them
+	 * from the file at every batch. A reader's is emptied by every write. */
 	pa_buf_printf(&pragma, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 		      "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;%s",
-		      reader ? " PRAGMA query_only = ON;" : "");
+		      reader ? " PRAGMA query_only = ON;" : " PRAGMA cache_size = -65536;");
 	if ((rc = pa_buf_error(&pragma)) != 0)
 		goto done;
-	rc = exec_fixed(c->db, pragma.ptr, "set up the connection");
+	/* Turning a new database to WAL takes an exclusive lock, and SQLite
+	 * answers "locked" at once, without its busy handler, while another
+	 * process does the same (two commands starting on one data folder):
+	 * wait and try again, as long as busy_timeout allows. */
+	for (int waited = 0;; waited += 20) {
+		rc = exec_fixed(c->db, pragma.ptr, "set up the connection");
+		if (rc != PA_EIO || (sqlite3_errcode(c->db) & 0xff) != SQLITE_BUSY || waited >= busy_ms)
+			break;
+		usleep(20 * 1000);
+	}
 done:
 	pa_buf_dispose(&pragma);
 	if (rc)
@@ -413,6 +460,11 @@ struct job {
 	char msg[512];
 	bool done;
 	pthread_cond_t cond;   /* its own: waking one caller must not wake them all */
+	/* A job nobody waits for: notify is called once it is on disk (or
+	 * failed), outside the lock, then free_job(j) frees it. */
+	pa_store_done_fn notify;
+	void *notify_arg;
+	void (*free_job)(job *j);
 	job *next;
 };
 
@@ -554,13 +606,36 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The writer's own checkpoint, between two batches, when the WAL has
+ * grown past CATCH_UP_PAGES. Busy means the checkpointer is at it: wait
+ * for it (a little) rather than give up, or under constant load (commits
+ * queued while the writer syncs, so no pause between batches) the
+ * checkpointer never catches up and the WAL grows by hundreds of MB.
+ */
+static void catch_up(sqlite_store *s)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec pause = { 0, 1000 * 1000 };
+		int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			return;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+			pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	sqlite_store *s = arg;
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		job *batch, *last;
+		job *batch, *last, *async;
 		size_t n = 1;
 
 		while (!s->head && !s->stopping)
@@ -581,20 +656,33 @@ static void *writer_main(void *arg)
 		run_batch(s, batch);
 
 		pthread_mutex_lock(&s->lock);
+		async = NULL;
 		for (job *j = batch, *next; j; j = next) {
 			next = j->next;
+			if (j->notify) {
+				j->next = async;
+				async = j;
+				continue;
+			}
 			j->done = true;
 			pthread_cond_signal(&j->cond);
+		}
+		if (async) {
+			pthread_mutex_unlock(&s->lock);
+			for (job *j = async, *next; j; j = next) {
+				next = j->next;
+				if (j->rc)
+					pa_error_set(j->rc, "%s", j->msg);
+				j->notify(j->notify_arg, j->rc);
+				j->free_job(j);
+			}
+			pthread_mutex_lock(&s->lock);
 		}
 		if (s->catch_up) {
 			/* Callers are answered; the next ones wait for this. */
 			s->catch_up = false;
 			pthread_mutex_unlock(&s->lock);
-			int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-			/* Busy: the checkpointer is at it; the next commit asks again. */
-			if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-				pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+			catch_up(s);
 			pthread_mutex_lock(&s->lock);
 		}
 	}
@@ -626,6 +714,27 @@ static int submit(sqlite_store *s, job *j)
 	pthread_mutex_unlock(&s->lock);
 	pthread_cond_destroy(&j->cond);
 	return j->rc ? pa_error_set(j->rc, "%s", j->msg) : 0;
+}
+
+/* Queue a job for the writer and return: j->notify will tell. */
+static int submit_async(sqlite_store *s, job *j)
+{
+	j->rc = 0;
+	j->done = false;
+	j->next = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->lock);
+		return pa_error_set(PA_EIO, "store: closing");
+	}
+	if (s->tail)
+		s->tail->next = j;
+	else
+		s->head = j;
+	s->tail = j;
+	pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
 }
 
 static int write_job(sqlite_store *s, job_fn fn, void *arg)
@@ -1181,11 +1290,12 @@ static int read_attempt(pa_store_attempt *out, sqlite3_stmt *st)
 		goto done;
 	out->state_len = (size_t)sqlite3_column_bytes(st, 9);
 	if (out->state_len) {
-		if (!(out->state = malloc(out->state_len))) {
+		if (!(out->state = malloc(out->state_len + 1))) {
 			rc = pa_error_set(PA_ENOMEM, "store: out of memory");
 			goto done;
 		}
 		memcpy(out->state, sqlite3_column_blob(st, 9), out->state_len);
+		out->state[out->state_len] = '\0';
 	}
 done:
 	if (rc)
@@ -1231,6 +1341,110 @@ static int op_attempt_latest(pa_store_attempt *out, pa_store *base, int64_t lear
 	}
 	stmt_done(st);
 	reader_put(s, c);
+	return rc;
+}
+
+/* The SCO rows of an attempt (ST_SCO_READ) into out->scos. */
+static int read_scos(pa_store_attempt *out, conn *c, const char *sco)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, src;
+
+	if ((rc = stmt(&st, c, ST_SCO_READ)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, out->id);
+	bind_text(st, 2, sco);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		pa_store_sco *row = pa_array_push(&out->scos, &out->nscos, sizeof(*out->scos));
+		const unsigned char *comp = sqlite3_column_text(st, 1), *succ = sqlite3_column_text(st, 2);
+
+		if (!row) {
+			rc = pa_error_set(PA_ENOMEM, "store: out of memory");
+			goto done;
+		}
+		memset(row, 0, sizeof(*row));
+		if ((rc = col_text(&row->id, st, 0)) != 0)
+			goto done;
+		if (!row->id) {
+			rc = pa_error_set(PA_EIO, "store: attempt %lld: a SCO without an id", (long long)out->id);
+			goto done;
+		}
+		if (comp) {
+			row->summarized = true;
+			snprintf(row->completion_status, sizeof(row->completion_status), "%s", (const char *)comp);
+			snprintf(row->success_status, sizeof(row->success_status), "%s", succ ? (const char *)succ : "unknown");
+			row->has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
+			row->score_scaled = sqlite3_column_double(st, 3);
+		}
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			const void *blob = sqlite3_column_blob(st, 4);
+
+			row->state_len = (size_t)sqlite3_column_bytes(st, 4);
+			if (!(row->state = malloc(row->state_len + 1))) {
+				rc = pa_error_set(PA_ENOMEM, "store: out of memory");
+				goto done;
+			}
+			if (row->state_len)
+				memcpy(row->state, blob, row->state_len);
+			row->state[row->state_len] = '\0';
+		}
+	}
+	if (src != SQLITE_DONE)
+		rc = db_fail(c->db, src, "read the attempt's SCOs");
+done:
+	stmt_done(st);
+	return rc;
+}
+
+static int op_attempt_read(pa_store_attempt *out, pa_store *base, int64_t attempt_id, const char *sco)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	conn *c;
+	int rc;
+
+	if ((rc = reader_get(&c, s)) != 0)
+		return rc;
+	/* One read transaction: the row and its SCOs as one commit left them. */
+	if ((rc = run(c, ST_READ_BEGIN, "begin a read")) != 0)
+		goto done;
+	if ((rc = stmt(&st, c, ST_ATT_GET)) == 0) {
+		sqlite3_bind_int64(st, 1, attempt_id);
+		if ((rc = step_row(c, st, "attempt")) == 0)
+			rc = read_attempt(out, st);
+	}
+	stmt_done(st);
+	if (!rc && (rc = read_scos(out, c, sco)) != 0)
+		pa_store_attempt_dispose(out);
+	run(c, ST_READ_END, "end a read");
+done:
+	reader_put(s, c);
+	return rc;
+}
+
+/* Write the SCO rows of a commit. */
+static int write_scos(conn *c, const pa_store_commit *m)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < m->nscos && !rc; i++) {
+		const pa_store_sco *row = &m->scos[i];
+
+		if ((rc = stmt(&st, c, ST_SCO_WRITE)) != 0)
+			break;
+		sqlite3_bind_int64(st, 1, m->attempt_id);
+		bind_text(st, 2, row->id);
+		bind_text(st, 3, row->completion_status);
+		bind_text(st, 4, row->success_status);
+		if (row->has_score)
+			sqlite3_bind_double(st, 5, row->score_scaled);
+		else
+			sqlite3_bind_null(st, 5);
+		sqlite3_bind_blob64(st, 6, row->state, row->state_len, SQLITE_STATIC);
+		rc = step_done(c, st, "store a SCO's state");
+		stmt_done(st);
+	}
 	return rc;
 }
 
@@ -1283,7 +1497,11 @@ static int commit_job(conn *c, void *arg)
 	sqlite3_bind_double(st, 7, m->score_scaled);
 	sqlite3_bind_int(st, 8, m->suspended);
 	sqlite3_bind_int64(st, 9, now);
-	if ((rc = step_done(c, st, "update the attempt")) == 0)
+	if ((rc = step_done(c, st, "update the attempt")) != 0)
+		goto done;
+	stmt_done(st);
+	st = NULL;
+	if ((rc = write_scos(c, m)) == 0)
 		rc = pa_sqlite_lti_outbox_on_commit(c, m->attempt_id, now);   /* scores to send, same transaction */
 done:
 	stmt_done(st);
@@ -1293,6 +1511,34 @@ done:
 static int op_commit_append(pa_store *base, const pa_store_commit *commit)
 {
 	return write_job((sqlite_store *)base, commit_job, (void *)commit);
+}
+
+typedef struct async_commit {
+	job j;
+	pa_store_commit commit;
+} async_commit;
+
+static void async_commit_free(job *j)
+{
+	free(j);   /* the job is the first member */
+}
+
+static int op_commit_append_async(pa_store *base, const pa_store_commit *commit, pa_store_done_fn done, void *arg)
+{
+	async_commit *a = calloc(1, sizeof(*a));
+	int rc;
+
+	if (!a)
+		return pa_error_set(PA_ENOMEM, "store: out of memory");
+	a->commit = *commit;
+	a->j.run = commit_job;
+	a->j.arg = &a->commit;
+	a->j.notify = done;
+	a->j.notify_arg = arg;
+	a->j.free_job = async_commit_free;
+	if ((rc = submit_async((sqlite_store *)base, &a->j)) != 0)
+		free(a);
+	return rc;
 }
 
 /* One text column of a commit (the statement picks which). */
@@ -1502,7 +1748,9 @@ static const pa_store_ops sqlite_ops = {
 	op_attempt_create,
 	op_attempt_get,
 	op_attempt_latest,
+	op_attempt_read,
 	op_commit_append,
+	op_commit_append_async,
 	op_commit_result,
 	op_commit_calls,
 };

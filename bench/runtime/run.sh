@@ -7,6 +7,8 @@
 # acknowledged commit must be there (lost = acknowledged - stored = 0).
 # usage: bench/runtime/run.sh [SECONDS=40] [SUSPEND_BYTES=4000]
 #   RUNS="1000:2000 10000:2000 256:0" (sessions:interval ms, 0 = saturation)
+#   PERF=1: record the server with `perf record -g` during each run
+#   (BENCH_TMP/perf-N-INTERVAL.data; `perf report -i FILE --no-children`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-40}
@@ -38,6 +40,10 @@ for run in $runs; do
     >"$work/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  if [ -n "${PERF:-}" ]; then
+    perf record -q ${PERF_ARGS:--g} -p "$pid" -o "$work/perf-$n-$every.data" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   set +e
   line=$("$gen" run "$port" "$work/tokens" "$n" "$every" "$seconds" "$suspend" "$work/acked")
   status=$?
@@ -45,6 +51,11 @@ for run in $runs; do
   rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")
   # the server's CPU time (user + system, clock ticks), over the whole run
   ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  echo "WAL at the end of the run: $(stat -c %s "$data/passerelle.db-wal" 2>/dev/null || echo 0) bytes" >&2
+  if [ -n "${PERF:-}" ]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+  fi
   kill -TERM "$pid"
   wait "$pid" || true
   echo "$line" >&2

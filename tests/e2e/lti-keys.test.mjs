@@ -72,7 +72,14 @@ test('the JWKS is a key set jose takes, with thumbprint kids', async () => {
 
 test('two servers starting at once make one key; a rotation publishes both', async () => {
   const data = mkdtempSync(join(testTmp('lti-keys'), 'race-'));
-  const [a, b] = await Promise.all([startServer(data), startServer(data)]);
+  const started = await Promise.allSettled([startServer(data), startServer(data)]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // never leave a server behind: node --test would wait for it
+    await Promise.all(started.filter((s) => s.status === 'fulfilled').map((s) => s.value.stop()));
+    throw failed.reason;
+  }
+  const [a, b] = started.map((s) => s.value);
   let first;
   try {
     const [sa, sb] = await Promise.all([jwks(a.base), jwks(b.base)]);

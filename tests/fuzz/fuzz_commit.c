@@ -34,12 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.learner_name = "Fuzz, Er";
 	pa_player_outcome_init(&o);
 	if (pa_player_replay(&o, &ctx, (const char *)data + 1, size - 1) == 0) {
-		/* the state just produced must load again */
-		a.state = (unsigned char *)o.state.ptr;
-		a.state_len = o.state.len;
+		/* the SCO states just produced must load again */
+		a.scos = o.scos;
+		a.nscos = o.nscos;
 		pa_player_outcome_init(&again);
-		(void)pa_player_replay(&again, &ctx, "{\"seq\":2,\"sco\":\"a\",\"calls\":[]}", 30);
-		if (!again.state.len)
+		if (pa_player_replay(&again, &ctx, "{\"seq\":2,\"sco\":\"a\",\"calls\":[]}", 30) != 0 || !again.nscos)
 			__builtin_trap();
 		pa_player_outcome_dispose(&again);
 	}

@@ -136,7 +136,7 @@ static void play(int64_t attempt_id, const char *sco, const char *const *sets)
 	json_t *calls = json_array(), *body;
 	char *text;
 
-	assert_int_equal(pa_store_attempt_get(&a, F->store, attempt_id), 0);
+	assert_int_equal(pa_store_attempt_read(&a, F->store, attempt_id, sco), 0);
 	assert_int_equal(pa_store_version_by_id(&v, F->store, a.version_id), 0);
 	ctx.attempt = &a;
 	ctx.tree_json = v.tree_json;
@@ -167,8 +167,10 @@ static void play(int64_t attempt_id, const char *sco, const char *const *sets)
 	c.seq = o.seq;
 	c.calls = "[]";
 	c.result = o.result.ptr;
-	c.state = (const unsigned char *)o.state.ptr;
-	c.state_len = o.state.len;
+	c.state = o.seq_state.len ? (const unsigned char *)o.seq_state.ptr : NULL;
+	c.state_len = o.seq_state.len;
+	c.scos = o.scos;
+	c.nscos = o.nscos;
 	c.completion_status = o.completion_status;
 	c.success_status = o.success_status;
 	c.score_scaled = o.score_scaled;
@@ -189,7 +191,7 @@ static void report(pa_player_report *out, int64_t attempt_id)
 	pa_store_version v = { 0 };
 	pa_player_context ctx = { 0 };
 
-	assert_int_equal(pa_store_attempt_get(&a, F->store, attempt_id), 0);
+	assert_int_equal(pa_store_attempt_read(&a, F->store, attempt_id, NULL), 0);
 	assert_int_equal(pa_store_version_by_id(&v, F->store, a.version_id), 0);
 	ctx.attempt = &a;
 	ctx.tree_json = v.tree_json;

@@ -3,12 +3,15 @@
  * engine, its answer recorded), then replayed and judged by the server. */
 #include "support.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common/fs.h"
 #include "common/util.h"
@@ -291,21 +294,42 @@ static long send_commit(browser *b, int64_t seq, pa_buf *answer)
 static pa_scorm *stored_engine(int64_t attempt, const char *sco)
 {
 	pa_store_attempt a;
-	json_t *st;
-	const char *text;
+	const pa_store_sco *row = NULL;
 	pa_scorm *s = NULL;
 	char why[256];
 
-	assert_int_equal(pa_store_attempt_get(&a, F->store, attempt), 0);
-	assert_non_null(a.state);
-	st = json_loadb((const char *)a.state, a.state_len, 0, NULL);
-	text = json_string_value(json_object_get(json_object_get(st, "scos"), sco));
-	assert_non_null(text);
-	if (pa_scorm_import(&s, text, strlen(text), NULL, why, sizeof(why)) != 0)
+	assert_int_equal(pa_store_attempt_read(&a, F->store, attempt, sco), 0);
+	for (size_t i = 0; i < a.nscos; i++)
+		if (!strcmp(a.scos[i].id, sco))
+			row = &a.scos[i];
+	assert_non_null(row);
+	assert_non_null(row->state);
+	assert_true(row->summarized);
+	if (pa_scorm_import(&s, (const char *)row->state, row->state_len, NULL, why, sizeof(why)) != 0)
 		fail_msg("stored state: %s", why);
-	json_decref(st);
 	pa_store_attempt_dispose(&a);
 	return s;
+}
+
+/* Every SCO row of a and b the same: states and summaries. */
+static void assert_same_scos(const pa_store_attempt *a, const pa_store_attempt *b)
+{
+	assert_int_equal(a->nscos, b->nscos);
+	for (size_t i = 0; i < a->nscos; i++) {
+		const pa_store_sco *x = &a->scos[i], *y = NULL;
+
+		for (size_t j = 0; j < b->nscos; j++)
+			if (!strcmp(b->scos[j].id, x->id))
+				y = &b->scos[j];
+		assert_non_null(y);
+		assert_int_equal(x->state_len, y->state_len);
+		assert_memory_equal(x->state, y->state, x->state_len);
+		assert_int_equal(x->summarized, y->summarized);
+		assert_string_equal(x->completion_status, y->completion_status);
+		assert_string_equal(x->success_status, y->success_status);
+		assert_int_equal(x->has_score, y->has_score);
+		assert_true(x->score_scaled == y->score_scaled);
+	}
 }
 
 static int64_t last_seq(int64_t attempt)
@@ -422,7 +446,7 @@ static void test_player__a_lying_commit_is_refused_and_nothing_lost(void **state
 	(void)state;
 	open_sco(&b, F->att12, F->learner, "i2");
 	before = last_seq(F->att12);
-	assert_int_equal(pa_store_attempt_get(&a1, F->store, F->att12), 0);
+	assert_int_equal(pa_store_attempt_read(&a1, F->store, F->att12, NULL), 0);
 	call(&b, "Initialize", "", NULL);
 	call(&b, "SetValue", "cmi.core.lesson_status", "bogus");
 	/* the browser claims the value was taken */
@@ -432,9 +456,8 @@ static void test_player__a_lying_commit_is_refused_and_nothing_lost(void **state
 	assert_non_null(strstr(answer.ptr, "\"code\":101"));
 	assert_non_null(strstr(answer.ptr, "cmi.core.lesson_status"));
 	assert_int_equal(last_seq(F->att12), before);
-	assert_int_equal(pa_store_attempt_get(&a2, F->store, F->att12), 0);
-	assert_int_equal(a1.state_len, a2.state_len);
-	assert_memory_equal(a1.state, a2.state, a1.state_len);
+	assert_int_equal(pa_store_attempt_read(&a2, F->store, F->att12, NULL), 0);
+	assert_same_scos(&a1, &a2);
 	pa_store_attempt_dispose(&a1);
 	pa_store_attempt_dispose(&a2);
 	/* an unknown SCO, unknown calls, malformed JSON */
@@ -623,11 +646,10 @@ static void test_player__the_calls_rebuild_the_state(void **state)
 	pa_store_attempt stored_a, a;
 	pa_store_version v = { 0 };
 	pa_player_context ctx;
-	pa_buf prev = PA_BUF_INIT;
 	pa_store_learner learner;
 
 	(void)state;
-	assert_int_equal(pa_store_attempt_get(&stored_a, F->store, F->att2004), 0);
+	assert_int_equal(pa_store_attempt_read(&stored_a, F->store, F->att2004, NULL), 0);
 	assert_true(stored_a.last_seq >= 3);
 	assert_int_equal(pa_store_version_by_id(&v, F->store, stored_a.version_id), 0);
 	memset(&a, 0, sizeof(a));
@@ -649,16 +671,27 @@ static void test_player__the_calls_rebuild_the_state(void **state)
 		pa_player_outcome_init(&o);
 		if (pa_player_replay(&o, &ctx, calls.ptr, calls.len) != 0)
 			fail_msg("commit %lld: %s", (long long)seq, pa_error_last());
-		pa_buf_clear(&prev);
-		pa_buf_put(&prev, o.state.ptr, o.state.len);
-		a.state = (unsigned char *)prev.ptr;
-		a.state_len = prev.len;
+		/* what the store does with the outcome: each row written replaces its SCO's */
+		for (size_t i = 0; i < o.nscos; i++) {
+			size_t j = 0;
+
+			while (j < a.nscos && strcmp(a.scos[j].id, o.scos[i].id) != 0)
+				j++;
+			if (j == a.nscos) {
+				assert_non_null(pa_array_push(&a.scos, &a.nscos, sizeof(*a.scos)));
+			} else {
+				pa_store_sco_dispose(&a.scos[j]);
+			}
+			a.scos[j] = o.scos[i];
+		}
+		o.nscos = 0;
 		pa_player_outcome_dispose(&o);
 		pa_buf_dispose(&calls);
 	}
-	assert_int_equal(prev.len, stored_a.state_len);
-	assert_memory_equal(prev.ptr, stored_a.state, prev.len);
-	pa_buf_dispose(&prev);
+	assert_same_scos(&a, &stored_a);
+	for (size_t i = 0; i < a.nscos; i++)
+		pa_store_sco_dispose(&a.scos[i]);
+	free(a.scos);
 	pa_store_learner_dispose(&learner);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&stored_a);
@@ -887,6 +920,183 @@ static void test_player__sequencing_refusals(void **state)
 	pa_buf_dispose(&answer);
 }
 
+/* The session of an attempt as GET /api/attempts/ID gives it (owned). */
+static json_t *session_of(int64_t attempt)
+{
+	pa_buf path = PA_BUF_INIT;
+	char tok[160];
+	json_t *doc, *session;
+	reply r;
+
+	token(tok, sizeof(tok), attempt, F->learner, 3600);
+	pa_buf_printf(&path, "/api/attempts/%lld", (long long)attempt);
+	http(&r, "GET", path.ptr, tok, NULL);
+	assert_int_equal(r.status, 200);
+	doc = json_loads(r.body.ptr, 0, NULL);
+	assert_non_null(doc);
+	session = json_incref(json_object_get(doc, "session"));
+	json_decref(doc);
+	pa_buf_dispose(&r.body);
+	pa_buf_dispose(&path);
+	return session;
+}
+
+/* An attempt played before migration 3 (its SCOs in one JSON document, as
+ * schema 2 kept them) reads the same after it, and plays on. */
+static void test_player__an_attempt_of_schema_2_migrates_and_plays_on(void **state)
+{
+	pa_server_options opts = { 0 };
+	pa_buf db = PA_BUF_INIT;
+	json_t *before2004, *beforeseq, *after;
+	pa_store_attempt a;
+	sqlite3 *h = NULL;
+	char *err = NULL;
+	browser b;
+
+	(void)state;
+	before2004 = session_of(F->att2004);
+	beforeseq = session_of(F->att_seq);
+	assert_true(json_array_size(json_object_get(before2004, "scos")) > 0);
+	pa_server_stop(F->server);
+	pa_store_close(F->store);
+	pa_buf_printf(&db, "%s/" PA_STORE_SQLITE_FILE, F->data.ptr);
+	assert_int_equal(sqlite3_open(db.ptr, &h), SQLITE_OK);
+	if (sqlite3_exec(h,
+			 "UPDATE attempts SET state = CAST(json_object('v', 1, 'scos', json((SELECT "
+			 "json_group_object(sco, CAST(s.state AS TEXT)) FROM attempt_scos s WHERE s.attempt_id = attempts.id)), "
+			 "'seq', CAST(state AS TEXT)) AS BLOB) WHERE id IN (SELECT attempt_id FROM attempt_scos);"
+			 "DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version = 3;",
+			 NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("back to schema 2: %s", err);
+	sqlite3_close(h);
+	assert_int_equal(pa_store_open(&F->store, F->data.ptr, &F->cfg), 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+
+	/* the browser sees what it saw */
+	after = session_of(F->att2004);
+	assert_true(json_equal(json_object_get(before2004, "scos"), json_object_get(after, "scos")));
+	json_decref(after);
+	after = session_of(F->att_seq);
+	assert_true(json_equal(json_object_get(beforeseq, "scos"), json_object_get(after, "scos")));
+	assert_true(json_equal(json_object_get(beforeseq, "sequencing"), json_object_get(after, "sequencing")));
+	json_decref(after);
+
+	/* and plays on: a new session of the SCO, its total time carried over */
+	open_sco(&b, F->att2004, F->learner, "item_1");
+	call(&b, "NextSession", NULL, NULL);
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.completion_status", "completed"), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.success_status", "passed"), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.score.scaled", "0.5"), "true");
+	assert_string_equal(call(&b, "Terminate", "", NULL), "true");
+	assert_int_equal(send_commit(&b, b.seq + 1, NULL), 200);
+	browser_close(&b);
+	assert_int_equal(pa_store_attempt_read(&a, F->store, F->att2004, NULL), 0);
+	assert_string_equal(a.completion_status, "completed");
+	assert_string_equal(a.success_status, "passed");
+	assert_true(a.has_score && a.score_scaled > 0.499 && a.score_scaled < 0.501);
+	/* every SCO summed up once, at that commit */
+	for (size_t i = 0; i < a.nscos; i++)
+		assert_true(a.scos[i].summarized);
+	pa_store_attempt_dispose(&a);
+	json_decref(before2004);
+	json_decref(beforeseq);
+	pa_buf_dispose(&db);
+}
+
+typedef struct committer {
+	int64_t attempt;
+	char token[160];
+	unsigned port;
+	int64_t acked;          /* the last seq answered 200 */
+	atomic_bool *go;
+} committer;
+
+static size_t discard(char *data, size_t size, size_t n, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return size * n;
+}
+
+/* Commits with no call, one after the other, until the server stops answering. */
+static void *commit_loop(void *arg)
+{
+	committer *c = arg;
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char url[128], auth[200], body[96];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/attempts/%lld/commits", c->port, (long long)c->attempt);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
+	hdrs = curl_slist_append(hdrs, auth);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	while (atomic_load(c->go)) {
+		long status = 0;
+
+		snprintf(body, sizeof(body), "{\"seq\":%lld,\"sco\":\"item_1\",\"calls\":[]}", (long long)c->acked + 1);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		if (curl_easy_perform(h) != CURLE_OK)
+			break;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 200)
+			break;
+		c->acked++;
+	}
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+/* Stopping the server while commits wait for the disk (suspended): it
+ * returns, and every commit it answered is stored. */
+static void test_player__stop_with_commits_in_flight(void **state)
+{
+	enum { N = 8 };
+	committer c[N];
+	pthread_t t[N];
+	pa_store_attempt a;
+	pa_server_options opts = { 0 };
+	atomic_bool go = true;
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	int64_t learner;
+
+	(void)state;
+	assert_int_equal(pa_store_attempt_get(&a, F->store, F->att2004), 0);
+	assert_int_equal(pa_store_learner_ensure(&learner, F->store, "test:stopper", "Stopper"), 0);
+	for (int i = 0; i < N; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		assert_int_equal(pa_store_attempt_create(&c[i].attempt, F->store, a.version_id, learner, false), 0);
+		token(c[i].token, sizeof(c[i].token), c[i].attempt, learner, 3600);
+		c[i].port = pa_server_port(F->server);
+		c[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, commit_loop, &c[i]), 0);
+	}
+	pa_store_attempt_dispose(&a);
+	nanosleep(&pause, NULL);
+	pa_server_stop(F->server);
+	F->server = NULL;
+	atomic_store(&go, false);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(pa_store_attempt_get(&a, F->store, c[i].attempt), 0);
+		assert_true(a.last_seq >= c[i].acked);
+		pa_store_attempt_dispose(&a);
+	}
+	assert_true(c[0].acked > 0);
+	opts.config = &F->cfg;
+	opts.store = F->store;
+	if (pa_server_start(&F->server, &opts) != 0)
+		fail_msg("server: %s", pa_error_last());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -901,6 +1111,8 @@ int main(void)
 		cmocka_unit_test(test_player__a_new_attempt_after_completion_by_policy),
 		cmocka_unit_test(test_player__sequencing_suspend_all_survives_a_restart),
 		cmocka_unit_test(test_player__sequencing_refusals),
+		cmocka_unit_test(test_player__an_attempt_of_schema_2_migrates_and_plays_on),
+		cmocka_unit_test(test_player__stop_with_commits_in_flight),
 	};
 	int rc;
 

@@ -43,6 +43,21 @@ static int64_t sql_int(const char *dir, const char *query)
 	return v;
 }
 
+/* Change the database file directly, behind the store's back (closed). */
+static void sql_exec(const char *dir, const char *sql)
+{
+	pa_buf path = PA_BUF_INIT;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	pa_path_join(&path, dir, PA_STORE_SQLITE_FILE);
+	assert_int_equal(sqlite3_open_v2(path.ptr, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+	pa_buf_dispose(&path);
+}
+
 static const pa_store_new_version golf = {
 	"org.example.golf", "Golf Explained", "2004 3rd Edition", "abc123", "{\"items\":[]}"
 };
@@ -445,6 +460,65 @@ static void test_store__wal_stays_bounded_under_constant_writes(void **state)
  * killed mid-stream. Every acknowledged commit must be there on reopening,
  * and the database must be intact.
  */
+/* A SCO row of a commit. */
+static pa_store_sco sco_row(const char *id, const char *state, const char *completion, const char *success,
+			    double score)
+{
+	pa_store_sco row;
+
+	memset(&row, 0, sizeof(row));
+	row.id = (char *)id;
+	row.state = (unsigned char *)state;
+	row.state_len = strlen(state);
+	row.summarized = true;
+	snprintf(row.completion_status, sizeof(row.completion_status), "%s", completion);
+	snprintf(row.success_status, sizeof(row.success_status), "%s", success);
+	row.has_score = score >= -1;
+	row.score_scaled = row.has_score ? score : 0;
+	return row;
+}
+
+static const pa_store_sco *find_sco(const pa_store_attempt *a, const char *id)
+{
+	for (size_t i = 0; i < a->nscos; i++)
+		if (!strcmp(a->scos[i].id, id))
+			return &a->scos[i];
+	return NULL;
+}
+
+typedef struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int rc;
+} waiter;
+
+static void on_done(void *arg, int rc)
+{
+	waiter *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	w->rc = rc;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* pa_store_commit_append_async, waited for. */
+static int append_and_wait(pa_store *s, const pa_store_commit *c)
+{
+	waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0 };
+	int rc = pa_store_commit_append_async(s, c, on_done, &w);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&w.lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	return w.rc;
+}
+
 static void test_store__acknowledged_commits_survive_a_kill(void **state)
 {
 	char *dir = pa_test_tmpdir("store-crash");
@@ -469,12 +543,19 @@ static void test_store__acknowledged_commits_survive_a_kill(void **state)
 			_exit(3);
 		for (seq = 1;; seq++) {
 			pa_store_commit c = { 0 };
+			pa_store_sco row;
+			char text[32];
 
+			snprintf(text, sizeof(text), "state %lld", (long long)seq);
+			row = sco_row("sco", text, "incomplete", "unknown", -2);
 			c.attempt_id = attempt;
 			c.seq = seq;
 			c.calls = "[\"Commit\"]";
 			c.result = "{\"seq\":\"acknowledged\"}";
-			if (pa_store_commit_append(s, &c) != 0)
+			c.scos = &row;
+			c.nscos = 1;
+			/* both ways of committing: waited for, and answered by the writer */
+			if ((seq % 2 ? pa_store_commit_append(s, &c) : append_and_wait(s, &c)) != 0)
 				_exit(4);
 			if (write(fds[1], &seq, sizeof(seq)) != (ssize_t)sizeof(seq))
 				_exit(5);
@@ -492,8 +573,16 @@ static void test_store__acknowledged_commits_survive_a_kill(void **state)
 	assert_true(acked >= 300);
 
 	s = open_store(dir);
-	assert_int_equal(pa_store_attempt_get(&a, s, attempt), 0);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
 	assert_true(a.last_seq >= acked);
+	/* the SCO's state is the last commit's, in the same transaction */
+	{
+		char text[32];
+
+		snprintf(text, sizeof(text), "state %lld", (long long)a.last_seq);
+		assert_int_equal(a.nscos, 1);
+		assert_string_equal((const char *)a.scos[0].state, text);
+	}
 	for (seq = 1; seq <= acked; seq++) {
 		pa_buf_clear(&result);
 		assert_int_equal(pa_store_commit_result(&result, s, attempt, seq), 0);
@@ -502,6 +591,136 @@ static void test_store__acknowledged_commits_survive_a_kill(void **state)
 	pa_store_close(s);
 	assert_int_equal(sql_int(dir, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
 	pa_buf_dispose(&result);
+	free(dir);
+}
+
+/* Each SCO in its own row: a commit writes the SCOs it names, a read gives
+ * every summary and the states asked for. */
+static void test_store__sco_rows(void **state)
+{
+	char *dir = pa_test_tmpdir("store-scos");
+	pa_store_commit c = { 0 };
+	pa_store_sco rows[2];
+	pa_store_attempt a;
+	const pa_store_sco *x, *y;
+	int64_t attempt;
+	pa_store *s;
+
+	(void)state;
+	s = open_store(dir);
+	attempt = make_attempt(s, "scos");
+	rows[0] = sco_row("a", "A1", "completed", "passed", 0.8);
+	rows[1] = sco_row("b", "B1", "incomplete", "unknown", -2);
+	c.attempt_id = attempt;
+	c.seq = 1;
+	c.calls = "[]";
+	c.result = "{}";
+	c.state = (const unsigned char *)"SEQ1";
+	c.state_len = 4;
+	c.scos = rows;
+	c.nscos = 2;
+	assert_int_equal(pa_store_commit_append(s, &c), 0);
+	/* the second commit touches a alone, and not the sequencing state */
+	rows[0] = sco_row("a", "A2-longer", "completed", "failed", -0.25);
+	c.seq = 2;
+	c.state = NULL;
+	c.state_len = 0;
+	c.nscos = 1;
+	assert_int_equal(append_and_wait(s, &c), 0);
+
+	/* the row alone */
+	assert_int_equal(pa_store_attempt_get(&a, s, attempt), 0);
+	assert_int_equal(a.nscos, 0);
+	assert_int_equal(a.last_seq, 2);
+	assert_string_equal((const char *)a.state, "SEQ1");
+	pa_store_attempt_dispose(&a);
+	/* a commit on b: b's state, a's summary */
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, "b"), 0);
+	assert_int_equal(a.nscos, 2);
+	assert_non_null(x = find_sco(&a, "a"));
+	assert_non_null(y = find_sco(&a, "b"));
+	assert_null(x->state);
+	assert_true(x->summarized);
+	assert_string_equal(x->completion_status, "completed");
+	assert_string_equal(x->success_status, "failed");
+	assert_true(x->has_score && x->score_scaled == -0.25);
+	assert_string_equal((const char *)y->state, "B1");
+	assert_int_equal(y->state_len, 2);
+	assert_string_equal(y->completion_status, "incomplete");
+	assert_false(y->has_score);
+	pa_store_attempt_dispose(&a);
+	/* a session: every state */
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	assert_string_equal((const char *)find_sco(&a, "a")->state, "A2-longer");
+	assert_string_equal((const char *)find_sco(&a, "b")->state, "B1");
+	pa_store_attempt_dispose(&a);
+	assert_int_equal(pa_store_attempt_read(&a, s, 999, NULL), PA_ENOTFOUND);
+
+	/* refused whole: a gap, a retried seq, a row without its summary, a bad score */
+	c.seq = 4;
+	assert_int_equal(append_and_wait(s, &c), PA_EINVALID);
+	c.seq = 2;
+	assert_int_equal(append_and_wait(s, &c), PA_EEXISTS);
+	c.seq = 3;
+	rows[0].summarized = false;
+	assert_int_equal(pa_store_commit_append(s, &c), PA_EINVAL);
+	rows[0] = sco_row("a", "A3", "completed", "passed", 0.5);
+	rows[1] = sco_row("b", "B3", "completed", "passed", 3);
+	c.nscos = 2;
+	assert_int_equal(append_and_wait(s, &c), PA_EINVALID);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	assert_int_equal(a.last_seq, 2);
+	assert_string_equal((const char *)find_sco(&a, "a")->state, "A2-longer");
+	pa_store_attempt_dispose(&a);
+	pa_store_close(s);
+	free(dir);
+}
+
+/* Schema 2 kept an attempt's SCOs in one JSON document: migration 3
+ * splits it into rows, keeps the sequencing state, leaves the rest. */
+static void test_store__migration_3_splits_old_states(void **state)
+{
+	char *dir = pa_test_tmpdir("store-migrate3");
+	int64_t old, plain, odd;
+	pa_store_attempt a;
+	const pa_store_sco *x;
+	pa_store *s;
+
+	(void)state;
+	s = open_store(dir);
+	old = make_attempt(s, "old");
+	assert_int_equal(pa_store_attempt_create(&plain, s, 1, 1, false), 0);
+	assert_int_equal(pa_store_attempt_create(&odd, s, 1, 1, false), 0);
+	pa_store_close(s);
+	/* back to schema 2, with states as it wrote them (a BLOB) */
+	sql_exec(dir, "DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version = 3;"
+		      "UPDATE attempts SET state = CAST('{\"v\":1,\"scos\":{\"a\":\"{\\\"x\\\":1}\",\"b\":\"B\"},"
+		      "\"seq\":\"SEQ\"}' AS BLOB) WHERE id = 1;"
+		      "UPDATE attempts SET state = CAST('{\"v\":1,\"scos\":{\"c\":\"C\"}}' AS BLOB) WHERE id = 2;"
+		      "UPDATE attempts SET state = CAST('not json' AS BLOB) WHERE id = 3;");
+	assert_int_equal(sql_int(dir, "SELECT max(version) FROM schema_version"), 2);
+
+	s = open_store(dir);
+	assert_int_equal(sql_int(dir, "SELECT max(version) FROM schema_version"), 3);
+	assert_int_equal(pa_store_attempt_read(&a, s, old, NULL), 0);
+	assert_int_equal(a.nscos, 2);
+	assert_non_null(x = find_sco(&a, "a"));
+	assert_string_equal((const char *)x->state, "{\"x\":1}");
+	assert_false(x->summarized);
+	assert_string_equal((const char *)find_sco(&a, "b")->state, "B");
+	assert_string_equal((const char *)a.state, "SEQ");
+	pa_store_attempt_dispose(&a);
+	/* the states not summed up come with any read, for the player to sum them up */
+	assert_int_equal(pa_store_attempt_read(&a, s, plain, "other"), 0);
+	assert_int_equal(a.nscos, 1);
+	assert_string_equal((const char *)a.scos[0].state, "C");
+	assert_null(a.state);
+	pa_store_attempt_dispose(&a);
+	assert_int_equal(pa_store_attempt_read(&a, s, odd, NULL), 0);
+	assert_int_equal(a.nscos, 0);
+	assert_string_equal((const char *)a.state, "not json");
+	pa_store_attempt_dispose(&a);
+	pa_store_close(s);
 	free(dir);
 }
 
@@ -517,6 +736,8 @@ int main(void)
 		cmocka_unit_test(test_store__group_commit_under_concurrency),
 		cmocka_unit_test(test_store__wal_stays_bounded_under_constant_writes),
 		cmocka_unit_test(test_store__acknowledged_commits_survive_a_kill),
+		cmocka_unit_test(test_store__sco_rows),
+		cmocka_unit_test(test_store__migration_3_splits_old_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
