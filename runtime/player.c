@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "common/error.h"
@@ -629,6 +630,8 @@ static int navigate(pa_buf *answer, pa_player_outcome *o, const pa_player_contex
 	*delivered = NULL;
 	if ((rc = open_seq(&seq, tree, ctx->attempt->state, ctx->attempt->state_len)) != 0)
 		goto done;
+	/* The engine has no clock: begin and end time limits are checked against ours. */
+	pa_seq_set_clock(seq, (double)time(NULL));
 	if (s && pa_seq_current(seq) && !strcmp(pa_seq_current(seq), sco) && (rc = pa_seqplay_report(seq, s, -1)) != 0)
 		goto done;
 	if ((rc = pa_seqplay_navigate(seq, request, &r)) != 0)

@@ -181,6 +181,13 @@ int pa_seqplay_prepare_sco(pa_scorm *sco, const pa_seq *seq, const char *activit
 		set_real(sco, "cmi.completion_threshold", st.completion_threshold);
 	if (st.scaled_passing_score_set)
 		set_real(sco, "cmi.scaled_passing_score", st.scaled_passing_score);
+	/* The attempt's absolute duration limit, as RTE 4.2.14 says the SCO may read it. */
+	if (st.max_time_allowed_set && st.max_time_allowed >= 0) {
+		char interval[48];
+
+		snprintf(interval, sizeof(interval), "PT%.0fS", st.max_time_allowed);
+		(void)pa_scorm_lms_set(sco, "cmi.max_time_allowed", interval);
+	}
 	if (!resumed) {
 		for (size_t k = 0; k < st.objective_count; k++) {
 			pa_seq_global g;

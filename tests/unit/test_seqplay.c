@@ -295,6 +295,40 @@ static void test_seqplay__hide_and_choice(void **state)
 	pa_buf_dispose(&tree);
 }
 
+/* The SCO reads the attempt's duration limit as cmi.max_time_allowed (RTE 4.2.14). */
+static void test_seqplay__max_time_allowed(void **state)
+{
+	pa_buf tree = PA_BUF_INIT, dir = PA_BUF_INIT;
+	pa_diag diag;
+	pa_seq *seq;
+	pa_scorm *sco = NULL;
+	char value[64];
+
+	(void)state;
+	pa_diag_init(&diag);
+	pa_buf_printf(&dir, "%s/tests/sequencing/packages/durations", pa_test_source_dir());
+	assert_int_equal(pa_seqtree_from_dir(&tree, dir.ptr, &diag), 0);
+	assert_int_equal(pa_seqplay_open(&seq, tree.ptr, tree.len, NULL, 0), 0);
+	go(seq, "start", "reading");
+	assert_int_equal(pa_scorm_new(&sco, PA_SCORM_2004, NULL), 0);
+	assert_int_equal(pa_seqplay_prepare_sco(sco, seq, "reading", 0), 0);
+	assert_true(pa_scorm_initialize(sco, ""));
+	snprintf(value, sizeof(value), "%s", pa_scorm_get_value(sco, "cmi.max_time_allowed"));
+	assert_string_equal(value, "PT1800S");
+	pa_scorm_free(sco);
+	/* No limit, nothing set: reading it is "not initialized" (403). */
+	assert_int_equal(pa_scorm_new(&sco, PA_SCORM_2004, NULL), 0);
+	assert_int_equal(pa_seqplay_prepare_sco(sco, seq, "q1", 0), 0);
+	assert_true(pa_scorm_initialize(sco, ""));
+	assert_string_equal(pa_scorm_get_value(sco, "cmi.max_time_allowed"), "");
+	assert_int_equal(pa_scorm_get_last_error(sco), 403);
+	pa_scorm_free(sco);
+	pa_seq_free(seq);
+	pa_diag_dispose(&diag);
+	pa_buf_dispose(&dir);
+	pa_buf_dispose(&tree);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_seqplay__suspend_resume_exact),
 		cmocka_unit_test(test_seqplay__requests),
 		cmocka_unit_test(test_seqplay__hide_and_choice),
+		cmocka_unit_test(test_seqplay__max_time_allowed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
