@@ -270,7 +270,7 @@ static int keys_get(shared_keys **out, pa_lti_jwks_cache *c, jwks_entry *e, bool
 
 int pa_lti_jwks_verify(pa_jwt *out, pa_lti_jwks_cache *c, const char *jwks_url, const char *token)
 {
-	jwks_entry *e;
+	jwks_entry *e = NULL;
 	shared_keys *keys = NULL;
 	int rc;
 

@@ -619,7 +619,7 @@ static int engine_copy(pa_scorm **out, const pa_player_context *ctx, pa_scorm *s
 static int navigate(pa_buf *answer, pa_player_outcome *o, const pa_player_context *ctx, const json_t *tree,
 		    pa_scorm *s, const char *sco, const char *request, pa_scorm **next, char **delivered)
 {
-	const json_t *item;
+	const json_t *item = NULL;
 	pa_seq *seq = NULL;
 	pa_seq_result r;
 	char err[PA_SEQ_ERR_SIZE], *saved = NULL, *text = NULL;
