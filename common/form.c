@@ -15,8 +15,7 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Decode one name or value into a new string. */
-static int decode(char **out, const char *s, size_t len)
+int pa_form_decode(char **out, const char *s, size_t len, bool plus_is_space)
 {
 	char *d = malloc(len + 1);
 	size_t n = 0;
@@ -25,7 +24,7 @@ static int decode(char **out, const char *s, size_t len)
 	if (!d)
 		return pa_error_set(PA_ENOMEM, "form: out of memory");
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '+') {
+		if (s[i] == '+' && plus_is_space) {
 			d[n++] = ' ';
 		} else if (s[i] == '%') {
 			int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
@@ -81,8 +80,9 @@ int pa_form_parse(pa_form *out, const char *body, size_t len)
 			goto done;
 		}
 		eq = memchr(pair, '=', plen);
-		if ((rc = decode(&f->name, pair, eq ? (size_t)(eq - pair) : plen)) != 0 ||
-		    (rc = decode(&f->value, eq ? eq + 1 : pair + plen, eq ? plen - (size_t)(eq - pair) - 1 : 0)) != 0)
+		if ((rc = pa_form_decode(&f->name, pair, eq ? (size_t)(eq - pair) : plen, true)) != 0 ||
+		    (rc = pa_form_decode(&f->value, eq ? eq + 1 : pair + plen, eq ? plen - (size_t)(eq - pair) - 1 : 0,
+					 true)) != 0)
 			goto done;
 	}
 done:

@@ -7,6 +7,7 @@
 #ifndef PA_FORM_H
 #define PA_FORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/buf.h"
@@ -39,6 +40,11 @@ const char *pa_form_get(const pa_form *form, const char *name);
 
 /* How many fields are called name (a parameter sent twice may be an attack). */
 size_t pa_form_count(const pa_form *form, const char *name);
+
+/* Percent-decode len bytes of s into a new string (*out, free()): %XX a
+ * byte, and '+' a space when plus_is_space (forms; not OAuth headers,
+ * RFC 5849 3.5.1). PA_EPARSE for a bad escape, a NUL byte or bad UTF-8. */
+int pa_form_decode(char **out, const char *s, size_t len, bool plus_is_space);
 
 /* Percent-encode str as RFC 3986 (and OAuth 1.0a, RFC 5849 3.6) want it:
  * every byte but ALPHA, DIGIT, '-', '.', '_', '~' as %XX, upper-case hex. */

@@ -46,49 +46,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
-/* Percent-decoding of a header value (RFC 5849 3.5.1: no '+' for space). */
-static int pct_decode(char **out, const char *s, size_t len)
-{
-	char *d = malloc(len + 1);
-	size_t n = 0;
-
-	*out = NULL;
-	if (!d)
-		return pa_error_set(PA_ENOMEM, "oauth: out of memory");
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-
-		if (s[i] != '%') {
-			d[n++] = s[i];
-			continue;
-		}
-		hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-		lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(d);
-			return pa_error_set(PA_EPARSE, "oauth: a bad escape in the Authorization header");
-		}
-		d[n++] = (char)(hi * 16 + lo);
-		i += 2;
-	}
-	d[n] = '\0';
-	if (!pa_utf8_valid(d, n, NULL)) {
-		free(d);
-		return pa_error_set(PA_EPARSE, "oauth: an Authorization header value is not UTF-8");
-	}
-	*out = d;
-	return 0;
-}
-
 int pa_oauth1_header_parse(pa_form *out, const char *header)
 {
 	pa_form form = PA_FORM_INIT;
@@ -147,7 +104,8 @@ int pa_oauth1_header_parse(pa_form *out, const char *header)
 			rc = pa_error_set(PA_EPARSE, "oauth: Authorization header parameters not separated by ','");
 			goto done;
 		}
-		if ((rc = pct_decode(&n, name, nlen)) != 0 || (rc = pct_decode(&v, value, vlen)) != 0) {
+		/* RFC 5849 3.5.1: percent-encoded, and '+' is no space there. */
+		if ((rc = pa_form_decode(&n, name, nlen, false)) != 0 || (rc = pa_form_decode(&v, value, vlen, false)) != 0) {
 			free(n);
 			goto done;
 		}
