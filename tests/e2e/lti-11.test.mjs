@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS } from './lib/harness.mjs';
+import { binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS, startServe } from './lib/harness.mjs';
 import { startConsumer, signLaunch, formBody } from '../lms/consumer11.mjs';
 
 const shared = process.env.PA_SHARED_DIR || join(sourceDir, '..', 'shared');
@@ -34,22 +34,8 @@ function passerelle(...args) {
 }
 
 function serve() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=4',
-      '--set', `schema_dir=${schemas}`, '--set', 'lti_allow_http=true', '--set', `lti_oauth_window=${WINDOW}`,
-      '--set', 'trusted_proxies=127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /listening on .* \(port (\d+)\)/.exec(log);
-      if (m && !child.origin) {
-        child.origin = `http://127.0.0.1:${m[1]}`;
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
-    child.log = () => log;
-  });
+  return startServe(data, ['threads=4', `schema_dir=${schemas}`, 'lti_allow_http=true', `lti_oauth_window=${WINDOW}`,
+    'trusted_proxies=127.0.0.1']);
 }
 
 // What the LMS sends for one learner on one link (the custom package parameter names the module).

@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { axe, binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS } from './lib/harness.mjs';
+import { axe, binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS, startServe } from './lib/harness.mjs';
 import { startPlatform, ROLE } from '../lms/platform.mjs';
 
 const shared = process.env.PA_SHARED_DIR || join(sourceDir, '..', 'shared');
@@ -21,22 +21,7 @@ const LINK = { id: 'admin-link-1', title: 'Migration basics' };
 let server, tool, lms, browser, pkg;
 
 function serve() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=2',
-      '--set', 'lti_allow_http=true', '--set', `schema_dir=${join(shared, 'schemas')}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /listening on .* \(port (\d+)\)/.exec(log);
-      if (m && !child.origin) {
-        child.origin = `http://127.0.0.1:${m[1]}`;
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
-    child.log = () => log;
-  });
+  return startServe(data, ['threads=2', 'lti_allow_http=true', `schema_dir=${join(shared, 'schemas')}`]);
 }
 
 // A learner's launch, then one commit of answers through the player's API

@@ -15,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { axe, binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS } from './lib/harness.mjs';
+import { axe, binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS, startServe } from './lib/harness.mjs';
 import { startLoopback, html } from '../lms/loopback.mjs';
 import { registration } from '../lms/registration.mjs';
 import { deepLinking } from '../lms/deeplinking.mjs';
@@ -35,22 +35,9 @@ let dl;
 const packages = {};
 
 function serve(dir = data, extra = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', dir, '--set', 'listen=127.0.0.1:0', '--set', 'threads=4',
-      '--set', `schema_dir=${schemas}`, '--set', 'lti_allow_http=true', '--set', 'lti_http_timeout=3', ...extra],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /listening on .* \(port (\d+)\)/.exec(log);
-      if (m && !child.origin) {
-        child.origin = `http://127.0.0.1:${m[1]}`;
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
-    child.log = () => log;
-  });
+  const sets = [];
+  for (let i = 0; i + 1 < extra.length; i += 2) if (extra[i] === '--set') sets.push(extra[i + 1]);
+  return startServe(dir, ['threads=4', `schema_dir=${schemas}`, 'lti_allow_http=true', 'lti_http_timeout=3', ...sets]);
 }
 
 function passerelle(...args) {

@@ -13,7 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binary, sourceDir, testTmp } from './lib/harness.mjs';
+import { binary, sourceDir, testTmp, startServe } from './lib/harness.mjs';
 import { startAgs } from '../lms/ags.mjs';
 import { startConsumer } from '../lms/consumer11.mjs';
 import { startPlatform } from '../lms/platform.mjs';
@@ -35,22 +35,8 @@ function passerelle(...args) {
 }
 
 function serve() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=4',
-      '--set', `schema_dir=${schemas}`, '--set', 'lti_allow_http=true', '--set', 'lti_grade_backoff_max=2',
-      '--set', 'lti_http_timeout=3'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /listening on .* \(port (\d+)\)/.exec(log);
-      if (m && !child.origin) {
-        child.origin = `http://127.0.0.1:${m[1]}`;
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
-    child.log = () => log;
-  });
+  return startServe(data, ['threads=4', `schema_dir=${schemas}`, 'lti_allow_http=true', 'lti_grade_backoff_max=2',
+    'lti_http_timeout=3']);
 }
 
 function stop(child, signal = 'SIGTERM') {

@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS } from './lib/harness.mjs';
+import { binary, sourceDir, testTmp, pack, CHROMIUM_FLAGS, startServe } from './lib/harness.mjs';
 import { startPlatform, makeKey, LTI, AGS, ROLE } from '../lms/platform.mjs';
 
 const shared = process.env.PA_SHARED_DIR || join(sourceDir, '..', 'shared');
@@ -21,22 +21,9 @@ const data = join(tmp, 'data');
 let server, tool, lms, browser, pkg;
 
 function serve(extra = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--data', data, '--set', 'listen=127.0.0.1:0', '--set', 'threads=2',
-      '--set', 'lti_allow_http=true', '--set', `schema_dir=${join(shared, 'schemas')}`, ...extra],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = /listening on .* \(port (\d+)\)/.exec(log);
-      if (m && !child.origin) {
-        child.origin = `http://127.0.0.1:${m[1]}`;
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
-    child.log = () => log;
-  });
+  const sets = [];
+  for (let i = 0; i + 1 < extra.length; i += 2) if (extra[i] === '--set') sets.push(extra[i + 1]);
+  return startServe(data, ['threads=2', 'lti_allow_http=true', `schema_dir=${join(shared, 'schemas')}`, ...sets]);
 }
 
 function sql(query) {

@@ -9,7 +9,7 @@
 //   const calls = await lms.calls();               // [{fn, args, result}]
 //   await env.close();
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -300,5 +300,27 @@ export async function axe(target) {
     });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) }));
+  });
+}
+
+// `passerelle serve` on a free loopback port for the LTI tests: resolves
+// with the child once it listens, child.origin its URL and child.log() what
+// it wrote; rejects with that log if it exits first. settings: NAME=VALUE.
+export function startServe(data, settings = []) {
+  return new Promise((resolve, reject) => {
+    const args = ['serve', '--data', data, '--set', 'listen=127.0.0.1:0'];
+    for (const s of settings) args.push('--set', s);
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr.on('data', (d) => {
+      log += d;
+      const m = /listening on .* \(port (\d+)\)/.exec(log);
+      if (m && !child.origin) {
+        child.origin = `http://127.0.0.1:${m[1]}`;
+        resolve(child);
+      }
+    });
+    child.on('exit', (code) => { if (!child.origin) reject(new Error(`serve exited ${code}:\n${log}`)); });
+    child.log = () => log;
   });
 }
