@@ -201,7 +201,7 @@ enum MHD_Result pa_http_player_asset(pa_http_request *r, const char *name)
 }
 
 /* The player context of an attempt: its version (kept in *v) and learner (in *l). */
-static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_learner *l,
+static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_learner *l, pa_buf *globals,
 		      const pa_http_player_settings *s, const pa_store_attempt *a)
 {
 	int rc = pa_store_version_by_id(v, s->store, a->version_id);
@@ -210,6 +210,13 @@ static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_lear
 	memset(l, 0, sizeof(*l));
 	if (rc || (!a->preview && (rc = pa_store_learner_get(l, s->store, a->learner_id)) != 0))
 		return rc;
+	/* Objectives global to the system are the learner's, across packages
+	 * (SCORM 2004 only); previews keep theirs in the attempt. */
+	if (!a->preview && pa_player_standard(v->scorm_version) == PA_SCORM_2004) {
+		if ((rc = pa_store_learner_globals(globals, s->store, a->learner_id)) != 0)
+			return rc;
+		ctx->learner_globals = globals->len ? pa_buf_cstr(globals) : NULL;
+	}
 	ctx->attempt = a;
 	ctx->tree_json = v->tree_json;
 	ctx->scorm_version = v->scorm_version;
@@ -230,6 +237,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
 	pa_store_learner l = { 0 };
+	pa_buf globals = PA_BUF_INIT;
 	pa_session_claims claims;
 	pa_player_context ctx;
 	pa_buf body = PA_BUF_INIT;
@@ -250,7 +258,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
 		goto done;
 	}
-	if ((rc = context_of(&ctx, &v, &l, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
 	}
@@ -266,6 +274,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 done:
 	pa_buf_dispose(&body);
 	pa_store_learner_dispose(&l);
+	pa_buf_dispose(&globals);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);
 	return ret;
@@ -382,6 +391,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	pa_store_attempt a = { 0 };
 	pa_store_version v = { 0 };
 	pa_store_learner l = { 0 };
+	pa_buf globals = PA_BUF_INIT;
 	pa_player_context ctx;
 	pending_commit *p = NULL;
 	pa_store_commit *c;
@@ -439,7 +449,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = rejected(r, MHD_HTTP_CONFLICT, seq, a.last_seq, 0, msg);
 		goto done;
 	}
-	if ((rc = context_of(&ctx, &v, &l, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a)) != 0) {
 		ret = store_failed(r, "commit");
 		goto done;
 	}
@@ -472,6 +482,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 	c->score_scaled = p->outcome.score_scaled;
 	c->has_score = p->outcome.has_score;
 	c->suspended = p->outcome.suspended;
+	c->globals = p->outcome.globals.len ? pa_buf_cstr(&p->outcome.globals) : NULL;
 	p->last_seq = a.last_seq;
 	/* The worker goes back to other connections while the batch syncs;
 	 * the answer leaves once the commit is on disk (commit_done). */
@@ -493,6 +504,7 @@ done:
 	json_decref(req);
 	pending_free(p);
 	pa_store_learner_dispose(&l);
+	pa_buf_dispose(&globals);
 	pa_store_version_dispose(&v);
 	pa_store_attempt_dispose(&a);
 	return ret;

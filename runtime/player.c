@@ -244,6 +244,22 @@ static int open_seq(pa_seq **out, const json_t *tree, const unsigned char *saved
 	return pa_seqplay_open(out, text, strlen(text), (const char *)saved, saved ? saved_len : 0);
 }
 
+/*
+ * The learner's objectives shared across packages (objectivesGlobalToSystem)
+ * into seq: every commit writes them, so they are never older than the
+ * attempt's own copy, and another package may have set them since.
+ */
+static int globals_in(pa_seq *seq, const pa_player_context *ctx)
+{
+	char err[PA_SEQ_ERR_SIZE];
+
+	if (!ctx->learner_globals || !*ctx->learner_globals || !pa_seq_globals_to_system(seq))
+		return 0;
+	if (pa_seq_import_globals(seq, ctx->learner_globals, strlen(ctx->learner_globals), err) != 0)
+		return pa_error_set(PA_EPARSE, "player: the learner's shared objectives: %s", err);
+	return 0;
+}
+
 int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 {
 	const pa_store_attempt *a = ctx->attempt;
@@ -303,7 +319,7 @@ int pa_player_session_json(pa_buf *out, const pa_player_context *ctx)
 	if (!rc && str_of(tree, "seqtree")) {
 		pa_seq *seq = NULL;
 
-		if ((rc = open_seq(&seq, tree, a->state, a->state_len)) == 0) {
+		if ((rc = open_seq(&seq, tree, a->state, a->state_len)) == 0 && (rc = globals_in(seq, ctx)) == 0) {
 			pa_buf_puts(out, ",\"sequencing\":");
 			rc = pa_seqplay_answer_json(out, seq, NULL);
 		}
@@ -322,6 +338,7 @@ void pa_player_outcome_init(pa_player_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	pa_buf_init(&o->seq_state, 0);
+	pa_buf_init(&o->globals, 0);
 	pa_buf_init(&o->result, 0);
 }
 
@@ -335,6 +352,7 @@ void pa_player_outcome_dispose(pa_player_outcome *o)
 	o->scos = NULL;
 	o->nscos = 0;
 	pa_buf_dispose(&o->seq_state);
+	pa_buf_dispose(&o->globals);
 	pa_buf_dispose(&o->result);
 }
 
@@ -628,7 +646,8 @@ static int navigate(pa_buf *answer, pa_player_outcome *o, const pa_player_contex
 
 	*next = NULL;
 	*delivered = NULL;
-	if ((rc = open_seq(&seq, tree, ctx->attempt->state, ctx->attempt->state_len)) != 0)
+	if ((rc = open_seq(&seq, tree, ctx->attempt->state, ctx->attempt->state_len)) != 0 ||
+	    (rc = globals_in(seq, ctx)) != 0)
 		goto done;
 	/* The engine has no clock: begin and end time limits are checked against ours. */
 	pa_seq_set_clock(seq, (double)time(NULL));
@@ -681,6 +700,16 @@ static int navigate(pa_buf *answer, pa_player_outcome *o, const pa_player_contex
 	if (pa_seq_export(&saved, seq, err) != 0 || pa_buf_puts(&o->seq_state, saved) != 0) {
 		rc = pa_error_set(PA_ENOMEM, "out of memory saving the sequencing state");
 		goto done;
+	}
+	if (pa_seq_globals_to_system(seq) && pa_seq_global_count(seq)) {
+		char *globals = NULL;
+
+		if (pa_seq_export_globals(&globals, seq, err) != 0 || pa_buf_puts(&o->globals, globals) != 0) {
+			free(globals);
+			rc = pa_error_set(PA_ENOMEM, "out of memory saving the shared objectives");
+			goto done;
+		}
+		free(globals);
 	}
 	if ((rc = pa_seqplay_answer_json(answer, seq, &r)) != 0)
 		goto done;

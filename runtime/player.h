@@ -52,6 +52,7 @@ typedef struct pa_player_context {
 	const char *learner_id;       /* cmi.learner_id / cmi.core.student_id */
 	const char *learner_name;     /* "Family, Given" */
 	size_t suspend_data_max;      /* characters; 0: the engine's default (65,536) */
+	const char *learner_globals;  /* the learner's global objectives (pa_store_learner_globals); NULL: none */
 } pa_player_context;
 
 /* The engine standard of a version's scorm_version text. */
@@ -82,6 +83,7 @@ typedef struct pa_player_outcome {
 	pa_store_sco *scos;  /* the SCOs to write: state and summary (owned) */
 	size_t nscos;
 	pa_buf seq_state;    /* the new sequencing state; empty: unchanged */
+	pa_buf globals;      /* the learner's global objectives after it (pa_store_commit.globals); empty: none */
 	pa_buf result;       /* the answer to store and send */
 	char completion_status[16];
 	char success_status[16];

@@ -149,6 +149,11 @@ int pa_store_learner_get(pa_store_learner *out, pa_store *store, int64_t id)
 	return store->ops->learner_get(out, store, id);
 }
 
+int pa_store_learner_globals(pa_buf *out, pa_store *store, int64_t learner_id)
+{
+	return store->ops->learner_globals(out, store, learner_id);
+}
+
 const char *pa_store_learner_lms_id(const char *subject)
 {
 	const char *sp;

@@ -28,7 +28,7 @@
 typedef struct pa_store pa_store;
 
 /* The schema version this program writes and reads. */
-#define PA_STORE_SCHEMA_VERSION 3
+#define PA_STORE_SCHEMA_VERSION 4
 
 /* The SQLite file inside the data folder. */
 #define PA_STORE_SQLITE_FILE "passerelle.db"
@@ -160,6 +160,15 @@ void pa_store_learner_dispose(pa_store_learner *l);
 int pa_store_learner_get(pa_store_learner *out, pa_store *store, int64_t id);
 
 /*
+ * A learner's global objectives, shared by every package they play whose
+ * sequencing keeps its objectives global to the system: appended to out
+ * as pa_seq_import_globals reads them ("pa-seqglobals 1" and a line per
+ * objective), nothing when they have none. Commits write them
+ * (pa_store_commit.globals), an objective at a time.
+ */
+int pa_store_learner_globals(pa_buf *out, pa_store *store, int64_t learner_id);
+
+/*
  * What a SCO sees as cmi.learner_id: the LMS's own id of the person (an
  * LTI subject's user part, "lti13 <iss> <sub>" gives <sub>), else the
  * whole subject. Borrowed from subject.
@@ -240,6 +249,7 @@ typedef struct pa_store_commit {
 	const char *completion_status, *success_status;   /* NULL: unchanged */
 	double score_scaled;
 	bool has_score, suspended;
+	const char *globals;      /* the learner's global objectives now (pa_seq_export_globals); NULL: none */
 } pa_store_commit;
 
 /*

@@ -25,6 +25,7 @@ typedef struct pa_store_ops {
 	int (*token_check)(int64_t *out, pa_store *store, const unsigned char *hash);
 	int (*learner_ensure)(int64_t *out, pa_store *store, const char *subject, const char *name);
 	int (*learner_get)(pa_store_learner *out, pa_store *store, int64_t id);
+	int (*learner_globals)(pa_buf *out, pa_store *store, int64_t learner_id);
 	int (*attempt_create)(int64_t *out, pa_store *store, int64_t version_id, int64_t learner_id, bool preview);
 	int (*attempt_get)(pa_store_attempt *out, pa_store *store, int64_t attempt_id);
 	int (*attempt_latest)(pa_store_attempt *out, pa_store *store, int64_t learner_id,

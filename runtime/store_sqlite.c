@@ -198,6 +198,15 @@ static const char *const migrations[] = {
 	"UPDATE attempts SET state = (SELECT CAST(json_extract(o.doc, '$.seq') AS BLOB) FROM old_states o "
 	"  WHERE o.id = attempts.id) WHERE id IN (SELECT id FROM old_states);"
 	"DROP TABLE old_states;",
+	/* 4: a learner's global objectives (objectivesGlobalToSystem), shared by
+	 * the packages they play: one row per objective, the line of
+	 * pa_seq_export_globals that carries it. */
+	"CREATE TABLE learner_objectives ("
+	"  learner_id INTEGER NOT NULL REFERENCES learners(id),"
+	"  objective TEXT NOT NULL,"
+	"  line TEXT NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (learner_id, objective)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))
@@ -1501,7 +1510,9 @@ static int commit_job(conn *c, void *arg)
 		goto done;
 	stmt_done(st);
 	st = NULL;
-	if ((rc = write_scos(c, m)) == 0)
+	if ((rc = write_scos(c, m)) == 0 && m->globals)
+		rc = pa_sqlite_learner_globals_write(c, m->attempt_id, m->globals, now);
+	if (rc == 0)
 		rc = pa_sqlite_lti_outbox_on_commit(c, m->attempt_id, now);   /* scores to send, same transaction */
 done:
 	stmt_done(st);
@@ -1745,6 +1756,7 @@ static const pa_store_ops sqlite_ops = {
 	op_token_check,
 	op_learner_ensure,
 	pa_sqlite_learner_get,
+	pa_sqlite_learner_globals,
 	op_attempt_create,
 	op_attempt_get,
 	op_attempt_latest,

@@ -55,6 +55,9 @@ int pa_sqlite_read(pa_store *store, pa_sqlite_job_fn fn, void *arg);
 
 /* Learners (runtime/store_sqlite_learners.c). */
 int pa_sqlite_learner_get(pa_store_learner *out, pa_store *store, int64_t id);
+int pa_sqlite_learner_globals(pa_buf *out, pa_store *store, int64_t learner_id);
+/* In a commit's transaction: the attempt's learner's global objectives from globals (an export). */
+int pa_sqlite_learner_globals_write(pa_sqlite_conn *c, int64_t attempt_id, const char *globals, int64_t now);
 
 /* The LTI calls of this backend (runtime/store_sqlite_lti.c). */
 extern const pa_store_lti_ops pa_sqlite_lti_ops;

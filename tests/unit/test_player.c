@@ -965,7 +965,7 @@ static void test_player__an_attempt_of_schema_2_migrates_and_plays_on(void **sta
 			 "UPDATE attempts SET state = CAST(json_object('v', 1, 'scos', json((SELECT "
 			 "json_group_object(sco, CAST(s.state AS TEXT)) FROM attempt_scos s WHERE s.attempt_id = attempts.id)), "
 			 "'seq', CAST(state AS TEXT)) AS BLOB) WHERE id IN (SELECT attempt_id FROM attempt_scos);"
-			 "DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version = 3;",
+			 "DROP TABLE learner_objectives; DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version >= 3;",
 			 NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("back to schema 2: %s", err);
 	sqlite3_close(h);
@@ -1097,6 +1097,93 @@ static void test_player__stop_with_commits_in_flight(void **state)
 		fail_msg("server: %s", pa_error_last());
 }
 
+/* A copy of tests/sequencing/packages/globals under its own identifier, imported: its version id. */
+static int64_t import_globals_package(const char *name)
+{
+	char *dir = pa_test_tmpdir(name);
+	int64_t v;
+
+	assert_int_equal(pa_test_run(NULL, "cp %s/tests/sequencing/packages/globals/imsmanifest.xml %s/ && "
+				     "sed -i 's/identifier=\"test.globals\"/identifier=\"test.globals.%s\"/' %s/imsmanifest.xml",
+				     pa_test_source_dir(), dir, name, dir), 0);
+	pa_test_write(dir, "sco.html", "<!doctype html><title>SCO</title>");
+	v = import(F, dir);
+	free(dir);
+	return v;
+}
+
+/* Start, sco1 completed without a success status of its own, continue: what flow delivers. */
+static void sco1_then_continue(browser *b, const char *expect)
+{
+	json_t *nav;
+
+	assert_int_equal(nav_commit(b, "start", &nav), 200);
+	deliver(b, nav, "sco1");
+	json_decref(nav);
+	assert_string_equal(call(b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(b, "SetValue", "cmi.completion_status", "completed"), "true");
+	assert_string_equal(call(b, "Terminate", "", NULL), "true");
+	assert_int_equal(nav_commit(b, "continue", &nav), 200);
+	deliver(b, nav, expect);
+	json_decref(nav);
+}
+
+/* Objectives global to the system follow the learner from one package to
+ * another: mastered in the first, the second skips what needs it. */
+static void test_player__global_objectives_across_packages(void **state)
+{
+	int64_t va = import_globals_package("globals-a"), vb = import_globals_package("globals-b");
+	int64_t att_a, att_b, other, att_c;
+	pa_buf globals = PA_BUF_INIT;
+	browser b;
+	json_t *nav;
+
+	(void)state;
+	assert_int_equal(pa_store_attempt_create(&att_a, F->store, va, F->learner, false), 0);
+	assert_int_equal(pa_store_attempt_create(&att_b, F->store, vb, F->learner, false), 0);
+	assert_int_equal(pa_store_learner_ensure(&other, F->store, "test:grace", "Hopper, Grace"), 0);
+	assert_int_equal(pa_store_attempt_create(&att_c, F->store, vb, other, false), 0);
+
+	/* Package A: sco1 passed writes shared.mastery. */
+	memset(&b, 0, sizeof(b));
+	b.attempt = att_a;
+	token(b.token, sizeof(b.token), att_a, F->learner, 3600);
+	b.calls = json_array();
+	assert_int_equal(nav_commit(&b, "start", &nav), 200);
+	deliver(&b, nav, "sco1");
+	json_decref(nav);
+	assert_string_equal(call(&b, "Initialize", "", NULL), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.completion_status", "completed"), "true");
+	assert_string_equal(call(&b, "SetValue", "cmi.success_status", "passed"), "true");
+	assert_string_equal(call(&b, "Terminate", "", NULL), "true");
+	assert_int_equal(nav_commit(&b, "exitAll", &nav), 200);
+	json_decref(nav);
+	pa_scorm_free(b.engine);
+	json_decref(b.calls);
+	assert_int_equal(pa_store_learner_globals(&globals, F->store, F->learner), 0);
+	assert_true(pa_str_startswith(globals.ptr, "pa-seqglobals 1\n"));
+	assert_non_null(strstr(globals.ptr, "global shared.mastery "));
+	pa_buf_dispose(&globals);
+
+	/* Package B, same learner: flow skips sco2 (satisfied through shared.mastery). */
+	memset(&b, 0, sizeof(b));
+	b.attempt = att_b;
+	token(b.token, sizeof(b.token), att_b, F->learner, 3600);
+	b.calls = json_array();
+	sco1_then_continue(&b, "sco3");
+	pa_scorm_free(b.engine);
+	json_decref(b.calls);
+
+	/* Another learner on package B: nothing mastered, sco2 is delivered. */
+	memset(&b, 0, sizeof(b));
+	b.attempt = att_c;
+	token(b.token, sizeof(b.token), att_c, other, 3600);
+	b.calls = json_array();
+	sco1_then_continue(&b, "sco2");
+	pa_scorm_free(b.engine);
+	json_decref(b.calls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1111,6 +1198,7 @@ int main(void)
 		cmocka_unit_test(test_player__a_new_attempt_after_completion_by_policy),
 		cmocka_unit_test(test_player__sequencing_suspend_all_survives_a_restart),
 		cmocka_unit_test(test_player__sequencing_refusals),
+		cmocka_unit_test(test_player__global_objectives_across_packages),
 		cmocka_unit_test(test_player__an_attempt_of_schema_2_migrates_and_plays_on),
 		cmocka_unit_test(test_player__stop_with_commits_in_flight),
 	};
