@@ -200,19 +200,25 @@ enum MHD_Result pa_http_player_asset(pa_http_request *r, const char *name)
 	return pa_http_error(r, MHD_HTTP_NOT_FOUND, "not found");
 }
 
-/* The player context of an attempt: its version (kept in *v) and learner (in *l). */
+/*
+ * The player context of an attempt: its version (kept in *v) and learner
+ * (in *l). The learner is read when a SCO may start afresh (need_learner:
+ * its engine is given their id and name), their shared objectives when
+ * sequencing runs (need_globals): a commit of a SCO already launched needs
+ * neither, and is the hot path.
+ */
 static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_learner *l, pa_buf *globals,
-		      const pa_http_player_settings *s, const pa_store_attempt *a)
+		      const pa_http_player_settings *s, const pa_store_attempt *a, bool need_learner, bool need_globals)
 {
 	int rc = pa_store_version_by_id(v, s->store, a->version_id);
 
 	memset(ctx, 0, sizeof(*ctx));
 	memset(l, 0, sizeof(*l));
-	if (rc || (!a->preview && (rc = pa_store_learner_get(l, s->store, a->learner_id)) != 0))
+	if (rc || (!a->preview && need_learner && (rc = pa_store_learner_get(l, s->store, a->learner_id)) != 0))
 		return rc;
 	/* Objectives global to the system are the learner's, across packages
 	 * (SCORM 2004 only); previews keep theirs in the attempt. */
-	if (!a->preview && pa_player_standard(v->scorm_version) == PA_SCORM_2004) {
+	if (!a->preview && need_globals && pa_player_standard(v->scorm_version) == PA_SCORM_2004) {
 		if ((rc = pa_store_learner_globals(globals, s->store, a->learner_id)) != 0)
 			return rc;
 		ctx->learner_globals = globals->len ? pa_buf_cstr(globals) : NULL;
@@ -220,10 +226,19 @@ static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_lear
 	ctx->attempt = a;
 	ctx->tree_json = v->tree_json;
 	ctx->scorm_version = v->scorm_version;
-	ctx->learner_id = a->preview ? "preview" : pa_store_learner_lms_id(l->subject);
+	ctx->learner_id = a->preview ? "preview" : l->subject ? pa_store_learner_lms_id(l->subject) : NULL;
 	ctx->learner_name = a->preview ? "Preview, Learner" : l->name;
 	ctx->suspend_data_max = s->suspend_data_max;
 	return 0;
+}
+
+/* Has the attempt (read with this SCO) a stored state for sco? */
+static bool has_row(const pa_store_attempt *a, const char *sco)
+{
+	for (size_t i = 0; i < a->nscos; i++)
+		if (!strcmp(a->scos[i].id, sco))
+			return true;
+	return false;
 }
 
 static enum MHD_Result store_failed(pa_http_request *r, const char *what)
@@ -258,7 +273,7 @@ enum MHD_Result pa_http_attempt_get(pa_http_request *r, const pa_http_player_set
 		ret = refuse(r, MHD_HTTP_FORBIDDEN, "the session token is for another learner");
 		goto done;
 	}
-	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a, true, true)) != 0) {
 		ret = store_failed(r, "attempt");
 		goto done;
 	}
@@ -449,7 +464,7 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		ret = rejected(r, MHD_HTTP_CONFLICT, seq, a.last_seq, 0, msg);
 		goto done;
 	}
-	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a)) != 0) {
+	if ((rc = context_of(&ctx, &v, &l, &globals, s, &a, !scope || !has_row(&a, scope), !scope)) != 0) {
 		ret = store_failed(r, "commit");
 		goto done;
 	}
