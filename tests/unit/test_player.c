@@ -174,6 +174,11 @@ static void http(reply *out, const char *method, const char *path, const char *b
 	}
 	if (body) {
 		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+		/* A body the server may refuse by its length alone: let it say so
+		 * before the body goes, else the refusal can race the upload and
+		 * curl reports a send error instead of the 413. */
+		if (strlen(body) > 64 * 1024)
+			hdrs = curl_slist_append(hdrs, "Expect: 100-continue");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
