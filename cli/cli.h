@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/buf.h"
 #include "common/config.h"
 
 /* Exit codes, documented in `passerelle --help` and docs/cli.md. */
@@ -80,6 +81,10 @@ int pa_cli_settings(pa_config *out, const char *command, const char *config_file
 
 /* The help lines of some settings. */
 void pa_cli_settings_usage(FILE *out, const pa_config_key *keys, size_t count);
+
+/* Where browsers and LMSs reach serve: public_base_url, else the listen
+ * address (a wildcard host read as this machine); no trailing slash. */
+void pa_cli_base_url(pa_buf *out, const pa_config *cfg);
 
 /* Print "passerelle: <msg>" and the last error detail to stderr. */
 void pa_cli_fail(const char *what);

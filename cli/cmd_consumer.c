@@ -45,29 +45,6 @@ static void put_time(pa_buf *out, int64_t ms)
 	pa_buf_puts(out, stamp);
 }
 
-/* Where LMSs reach serve: public_base_url, else the listen address (a wildcard read as this machine). */
-static void put_base(pa_buf *out, const pa_config *cfg)
-{
-	const char *base = pa_config_string(cfg, PA_CFG_PUBLIC_BASE_URL);
-	const char *listen = pa_config_string(cfg, PA_CFG_LISTEN);
-	const char *colon = strrchr(listen, ':');
-
-	if (base && *base) {
-		size_t len = strlen(base);
-
-		pa_buf_put(out, base, base[len - 1] == '/' ? len - 1 : len);
-		return;
-	}
-	pa_buf_puts(out, "http://");
-	if (!colon || colon == listen || pa_str_startswith(listen, "0.0.0.0:"))
-		pa_buf_puts(out, "127.0.0.1");
-	else if (pa_str_startswith(listen, "[::]:"))
-		pa_buf_puts(out, "[::1]");
-	else
-		pa_buf_put(out, listen, (size_t)(colon - listen));
-	pa_buf_puts(out, colon ? colon : ":8080");
-}
-
 static int run_add(pa_store *store, const pa_config *cfg, const char *key, const char *name)
 {
 	unsigned char hash[PA_STORE_TOKEN_HASH_BYTES];
@@ -79,7 +56,7 @@ static int run_add(pa_store *store, const pa_config *cfg, const char *key, const
 	if ((rc = pa_auth_token_new(&secret, hash)) != 0 ||
 	    (rc = pa_store_consumer_add(&id, store, key, secret.ptr, name)) != 0)
 		goto done;
-	put_base(&url, cfg);
+	pa_cli_base_url(&url, cfg);
 	pa_buf_puts(&url, "/lti/11/launch");
 	printf("consumer key:  %s\nshared secret: %s\nlaunch URL:    %s\n", key, secret.ptr, pa_buf_cstr(&url));
 	fprintf(stderr, "passerelle consumer: consumer %lld '%s' added; its secret is shown only this once\n",

@@ -38,30 +38,6 @@ void pa_cmd_preview_usage(FILE *out)
 	fputs("\nexit codes: 0 printed, 1 no such package (or the import failed), 2 usage error\n", out);
 }
 
-/* Where a browser reaches serve: public_base_url, else the listen address
- * (a wildcard host read as this machine). */
-static void put_base(pa_buf *out, const pa_config *cfg)
-{
-	const char *base = pa_config_string(cfg, PA_CFG_PUBLIC_BASE_URL);
-	const char *listen = pa_config_string(cfg, PA_CFG_LISTEN);
-	const char *colon = strrchr(listen, ':');
-
-	if (base && *base) {
-		size_t len = strlen(base);
-
-		pa_buf_put(out, base, base[len - 1] == '/' ? len - 1 : len);
-		return;
-	}
-	pa_buf_puts(out, "http://");
-	if (!colon || colon == listen || pa_str_startswith(listen, "0.0.0.0:"))
-		pa_buf_puts(out, "127.0.0.1");
-	else if (pa_str_startswith(listen, "[::]:"))
-		pa_buf_puts(out, "[::1]");
-	else
-		pa_buf_put(out, listen, (size_t)(colon - listen));
-	pa_buf_puts(out, colon ? colon : ":8080");
-}
-
 int pa_cmd_preview(int argc, char **argv)
 {
 	const char *what = NULL, *config_file = NULL, *schemas = NULL;
@@ -128,7 +104,7 @@ int pa_cmd_preview(int argc, char **argv)
 		pa_cli_fail("preview");
 		goto done;
 	}
-	put_base(&url, &cfg);
+	pa_cli_base_url(&url, &cfg);
 	pa_buf_puts(&url, pa_buf_cstr(&path));
 	printf("preview of package %lld (start 'passerelle serve' to play it):\n%s\n", (long long)package_id,
 	       pa_buf_cstr(&url));

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "common/error.h"
+#include "common/util.h"
 
 int pa_cli_settings(pa_config *out, const char *command, const char *config_file, int argc, char **argv)
 {
@@ -49,4 +50,26 @@ void pa_cli_settings_usage(FILE *out, const pa_config_key *keys, size_t count)
 
 		fprintf(out, "  %-20s %s (default '%s'; %s)\n", row->name, row->help, row->def, row->env);
 	}
+}
+
+void pa_cli_base_url(pa_buf *out, const pa_config *cfg)
+{
+	const char *base = pa_config_string(cfg, PA_CFG_PUBLIC_BASE_URL);
+	const char *listen = pa_config_string(cfg, PA_CFG_LISTEN);
+	const char *colon = strrchr(listen, ':');
+
+	if (base && *base) {
+		size_t len = strlen(base);
+
+		pa_buf_put(out, base, base[len - 1] == '/' ? len - 1 : len);
+		return;
+	}
+	pa_buf_puts(out, "http://");
+	if (!colon || colon == listen || pa_str_startswith(listen, "0.0.0.0:"))
+		pa_buf_puts(out, "127.0.0.1");
+	else if (pa_str_startswith(listen, "[::]:"))
+		pa_buf_puts(out, "[::1]");
+	else
+		pa_buf_put(out, listen, (size_t)(colon - listen));
+	pa_buf_puts(out, colon ? colon : ":8080");
 }
