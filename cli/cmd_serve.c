@@ -18,7 +18,7 @@ void pa_cmd_serve_usage(FILE *out)
 		PA_CFG_CONNECTION_TIMEOUT, PA_CFG_SHUTDOWN_TIMEOUT, PA_CFG_TRUSTED_PROXIES,
 		PA_CFG_PUBLIC_BASE_URL, PA_CFG_MAX_UPLOAD_BYTES, PA_CFG_CONTENT_MAX_AGE,
 		PA_CFG_CONTENT_SECURITY_POLICY, PA_CFG_LOG_LEVEL, PA_CFG_STORE, PA_CFG_BUSY_TIMEOUT,
-		PA_CFG_COMMIT_BATCH, PA_CFG_SCHEMA_DIR, PA_CFG_SESSION_TTL, PA_CFG_SUSPEND_DATA_MAX,
+		PA_CFG_COMMIT_BATCH, PA_CFG_ATTEMPT_CACHE, PA_CFG_SCHEMA_DIR, PA_CFG_SESSION_TTL, PA_CFG_SUSPEND_DATA_MAX,
 		PA_CFG_MAX_COMMIT_BYTES, PA_CFG_COMMIT_INTERVAL, PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION,
 	};
 
@@ -89,6 +89,10 @@ int pa_cmd_serve(int argc, char **argv)
 
 	code = PA_EXIT_PROBLEMS;
 	if (pa_store_open(&store, pa_config_string(&cfg, PA_CFG_DATA_DIR), &cfg) != 0) {
+		pa_err("serve: %s", pa_error_last());
+		goto done;
+	}
+	if (pa_store_cache_attempts(store, (size_t)pa_config_size(&cfg, PA_CFG_ATTEMPT_CACHE)) != 0) {
 		pa_err("serve: %s", pa_error_last());
 		goto done;
 	}

@@ -122,6 +122,11 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"commit_batch", PA_CONFIG_INT, 1, 100000, "512",
 		"PASSERELLE_COMMIT_BATCH",
 		"most writes grouped into one transaction (and one fsync) by the store's writer" },
+	[PA_CFG_ATTEMPT_CACHE] = {
+		"attempt_cache", PA_CONFIG_SIZE, 0, 64 * GIB, "256M",
+		"PASSERELLE_ATTEMPT_CACHE",
+		"memory serve keeps the attempts being played in, so a commit need not read its attempt back "
+		"(0: off; the least recently played are dropped past it)" },
 	[PA_CFG_SESSION_TTL] = {
 		"session_ttl", PA_CONFIG_INT, 60, 31536000, "43200",
 		"PASSERELLE_SESSION_TTL",

@@ -600,7 +600,7 @@ static enum MHD_Result finish(pa_http_request *r)
 	size_t n = 0;
 	const char *token, *action, *q;
 	enum MHD_Result ret;
-	int rc;
+	int rc = 0;
 
 	if (pa_buf_error(&r->body)) {
 		ret = refuse(r, MHD_HTTP_CONTENT_TOO_LARGE, "en", "the form is too large");

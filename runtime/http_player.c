@@ -441,13 +441,16 @@ enum MHD_Result pa_http_commit_finish(pa_http_request *r, const pa_http_player_s
 		goto done;
 	}
 	/* A page closing sends its last commits at once, and they may arrive out
-	 * of order: give the ones before a little time to land. */
-	for (int waited = 0; seq > a.last_seq + 1 && seq <= a.last_seq + 16 && waited < 20; waited++) {
+	 * of order: give the ones before a little time to land. Read from the
+	 * store itself (scope NULL): the commits may have come through another
+	 * process serving this data folder, behind this one's cache. */
+	for (int waited = 0; seq > a.last_seq + 1 && (!waited || seq <= a.last_seq + 16) && waited < 20; waited++) {
 		struct timespec pause = { 0, 100 * 1000 * 1000 };
 
-		nanosleep(&pause, NULL);
+		if (waited)
+			nanosleep(&pause, NULL);
 		pa_store_attempt_dispose(&a);
-		if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, scope)) != 0) {
+		if ((rc = pa_store_attempt_read(&a, s->store, r->attempt_id, NULL)) != 0) {
 			ret = store_failed(r, "commit");
 			goto done;
 		}

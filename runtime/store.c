@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/log.h"
 #include "common/util.h"
+#include "runtime/attempt_cache.h"
 #include "runtime/store_backend.h"
 
 int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg)
@@ -20,8 +22,28 @@ int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg)
 
 void pa_store_close(pa_store *store)
 {
-	if (store)
-		store->ops->close(store);
+	pa_attempt_cache *cache;
+
+	if (!store)
+		return;
+	/* The writer finishes its commits first, and they tell the cache. */
+	cache = store->attempts;
+	store->ops->close(store);
+	if (cache) {
+		pa_attempt_cache_stats st;
+
+		pa_attempt_cache_stats_get(&st, cache);
+		pa_info("store: attempt cache: %llu reads from memory, %llu from the store; %zu attempts in %zu KiB at the end",
+			(unsigned long long)st.hits, (unsigned long long)st.misses, st.attempts, st.bytes / 1024);
+	}
+	pa_attempt_cache_free(cache);
+}
+
+int pa_store_cache_attempts(pa_store *store, size_t max_bytes)
+{
+	if (store->attempts || max_bytes == 0)
+		return 0;
+	return pa_attempt_cache_new(&store->attempts, max_bytes);
 }
 
 const char *pa_store_backend(const pa_store *store)
@@ -201,8 +223,19 @@ int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt
 
 int pa_store_attempt_read(pa_store_attempt *out, pa_store *store, int64_t attempt_id, const char *sco)
 {
+	int rc;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->attempt_read(out, store, attempt_id, sco);
+	/* A commit's read (sco given) from memory; the others from the store,
+	 * which then refresh the cache: another process serving the same data
+	 * folder may have committed since (its commits are checked against
+	 * the stored last_seq in their transaction, so a stale entry makes a
+	 * commit fail, never overwrite). */
+	if (sco && store->attempts && pa_attempt_cache_get(out, store->attempts, attempt_id, sco) == 0)
+		return 0;
+	if ((rc = store->ops->attempt_read(out, store, attempt_id, sco)) == 0 && store->attempts)
+		pa_attempt_cache_put(store->attempts, out);
+	return rc;
 }
 
 int pa_store_attempt_latest(pa_store_attempt *out, pa_store *store, int64_t learner_id,
@@ -224,18 +257,62 @@ static int commit_check(const pa_store_commit *commit)
 	return 0;
 }
 
+/* A commit is on disk (rc 0) or failed: move the attempt's cached state forward, or forget it. */
+static void cache_after(pa_store *store, const pa_store_commit *commit, int rc)
+{
+	if (!store->attempts)
+		return;
+	if (rc == 0)
+		pa_attempt_cache_commit(store->attempts, commit, pa_store_now_ms());
+	else
+		pa_attempt_cache_drop(store->attempts, commit->attempt_id);
+}
+
 int pa_store_commit_append(pa_store *store, const pa_store_commit *commit)
 {
 	int rc = commit_check(commit);
 
-	return rc ? rc : store->ops->commit_append(store, commit);
+	if (rc)
+		return rc;
+	rc = store->ops->commit_append(store, commit);
+	cache_after(store, commit, rc);
+	return rc;
+}
+
+typedef struct async_done {
+	pa_store *store;
+	const pa_store_commit *commit;
+	pa_store_done_fn done;
+	void *arg;
+} async_done;
+
+/* On the writer thread, before the caller hears of it: the cache is ahead of the next commit. */
+static void async_done_cb(void *arg, int rc)
+{
+	async_done d = *(async_done *)arg;
+
+	free(arg);
+	cache_after(d.store, d.commit, rc);
+	d.done(d.arg, rc);
 }
 
 int pa_store_commit_append_async(pa_store *store, const pa_store_commit *commit, pa_store_done_fn done, void *arg)
 {
+	async_done *d;
 	int rc = commit_check(commit);
 
-	return rc ? rc : store->ops->commit_append_async(store, commit, done, arg);
+	if (rc)
+		return rc;
+	if (!store->attempts)
+		return store->ops->commit_append_async(store, commit, done, arg);
+	if (!(d = malloc(sizeof(*d))))
+		return pa_error_set(PA_ENOMEM, "store: out of memory");
+	*d = (async_done){ store, commit, done, arg };
+	if ((rc = store->ops->commit_append_async(store, commit, async_done_cb, d)) != 0) {
+		free(d);
+		pa_attempt_cache_drop(store->attempts, commit->attempt_id);
+	}
+	return rc;
 }
 
 int pa_store_commit_result(pa_buf *out, pa_store *store, int64_t attempt_id, int64_t seq)

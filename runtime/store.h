@@ -28,7 +28,7 @@
 typedef struct pa_store pa_store;
 
 /* The schema version this program writes and reads. */
-#define PA_STORE_SCHEMA_VERSION 4
+#define PA_STORE_SCHEMA_VERSION 5
 
 /* The SQLite file inside the data folder. */
 #define PA_STORE_SQLITE_FILE "passerelle.db"
@@ -44,6 +44,14 @@ int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg);
 
 /* Finish the writes in progress, then close. Accepts NULL. */
 void pa_store_close(pa_store *store);
+
+/*
+ * Keep the attempts being played in memory, up to max_bytes (0: no
+ * cache), so that a commit does not read its attempt back from the store
+ * (runtime/attempt_cache.h; `passerelle serve`). Call it before any other
+ * thread uses store.
+ */
+int pa_store_cache_attempts(pa_store *store, size_t max_bytes);
 
 /* "sqlite". */
 const char *pa_store_backend(const pa_store *store);
@@ -223,7 +231,10 @@ int pa_store_attempt_get(pa_store_attempt *out, pa_store *store, int64_t attempt
 /*
  * The attempt and its SCOs, read together (one snapshot): every SCO's
  * summary, and the engine states of every SCO (sco NULL) or only of sco
- * and of the SCOs not yet summed up (a commit replays one SCO).
+ * and of the SCOs not yet summed up (a commit replays one SCO). With
+ * pa_store_cache_attempts, a read of one sco may come from memory: as
+ * this process's last commit of the attempt left it; sco NULL always
+ * reads the store.
  */
 int pa_store_attempt_read(pa_store_attempt *out, pa_store *store, int64_t attempt_id, const char *sco);
 

@@ -78,6 +78,7 @@ typedef struct pa_store_lti_ops {
 struct pa_store {
 	const pa_store_ops *ops;
 	const pa_store_lti_ops *lti;
+	struct pa_attempt_cache *attempts;   /* NULL unless pa_store_cache_attempts: store.c's alone */
 };
 
 /* The SQLite backend (runtime/store_sqlite.c). */

@@ -207,6 +207,36 @@ static const char *const migrations[] = {
 	"  line TEXT NOT NULL,"
 	"  updated INTEGER NOT NULL,"
 	"  PRIMARY KEY (learner_id, objective)) WITHOUT ROWID;",
+	/* 5: commits and SCO states in rowid tables, with a unique index for
+	 * their keys. WITHOUT ROWID, a row keeps only about 1 KB of a 4 KB page
+	 * local (index pages), so each commit rewrote a leaf of commits at a
+	 * random place and a SCO's state was deleted and inserted again: 7 WAL
+	 * pages per commit with 10,000 attempts. In rowid tables commits are
+	 * appended, and a state of the same size is overwritten in place: under
+	 * 4 pages (bench/runtime; docs/benchmarks.md). */
+	"CREATE TABLE commits_v5 ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  calls TEXT NOT NULL,"
+	"  result TEXT,"
+	"  created INTEGER NOT NULL);"
+	"INSERT INTO commits_v5 (attempt_id, seq, calls, result, created) "
+	"  SELECT attempt_id, seq, calls, result, created FROM commits ORDER BY attempt_id, seq;"
+	"DROP TABLE commits;"
+	"ALTER TABLE commits_v5 RENAME TO commits;"
+	"CREATE UNIQUE INDEX commits_attempt_seq ON commits(attempt_id, seq);"
+	"CREATE TABLE attempt_scos_v5 ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	"  sco TEXT NOT NULL,"
+	"  completion_status TEXT,"
+	"  success_status TEXT,"
+	"  score_scaled REAL CHECK (score_scaled IS NULL OR score_scaled BETWEEN -1 AND 1),"
+	"  state BLOB NOT NULL);"
+	"INSERT INTO attempt_scos_v5 (attempt_id, sco, completion_status, success_status, score_scaled, state) "
+	"  SELECT attempt_id, sco, completion_status, success_status, score_scaled, state FROM attempt_scos;"
+	"DROP TABLE attempt_scos;"
+	"ALTER TABLE attempt_scos_v5 RENAME TO attempt_scos;"
+	"CREATE UNIQUE INDEX attempt_scos_attempt_sco ON attempt_scos(attempt_id, sco);",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))

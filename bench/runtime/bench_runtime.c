@@ -346,6 +346,38 @@ static void record(double ms)
 static double t_start, t_window0, t_window1, interval;
 static long acked_in_window, acked_total;
 static bool stopping;
+/* The server's CPU time across the window (BENCH_SERVER_PID), in clock ticks. */
+static long server_pid;
+static double server_ticks0 = -1, server_ticks1 = -1;
+static double client_ms0 = -1, client_ms1 = -1;
+
+static double client_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+}
+
+static double server_ticks(void)
+{
+	char path[64], buf[1024];
+	unsigned long ut, st;
+	const char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", server_pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* utime and stime are fields 14 and 15, after the ")" that ends comm */
+	if (!(p = strrchr(buf, ')')) || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)ut + (double)st;
+}
 
 static void on_response(sess *s, int status, const char *body, size_t blen)
 {
@@ -365,9 +397,12 @@ static void on_response(sess *s, int status, const char *body, size_t blen)
 	if (status == 200) {
 		s->acked = s->seq;
 		acked_total++;
-		if (t >= t_window0 && t < t_window1)
+		/* Steady state only: the window opens once every session has
+		 * opened its attempt and committed once. */
+		if (t >= t_window0 && t < t_window1) {
 			acked_in_window++;
-		record(t - s->sent);
+			record(t - s->sent);
+		}
 	} else {
 		if (errors++ < 5)
 			fprintf(stderr, "commit %lld/%lld: %d %.*s\n", (long long)s->attempt, (long long)s->seq, status,
@@ -491,13 +526,23 @@ static int run(int argc, char **argv)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	srand(42);
 	t_start = now_ms();
-	/* Sessions open with a random phase over the first interval (1 s in saturation). */
+	/*
+	 * Sessions open at random over the ramp: at most BENCH_OPEN_RATE a
+	 * second (1,000 by default: learners arrive, they do not all open their
+	 * page in the same second), and over one interval at least. Each first
+	 * commits one interval after its opening; the window opens when the last
+	 * has, so it measures the steady state.
+	 */
 	{
-		double ramp = interval > 0 ? interval : 1000;
+		const char *rate_env = getenv("BENCH_OPEN_RATE"), *pid_env = getenv("BENCH_SERVER_PID");
+		double rate = rate_env ? strtod(rate_env, NULL) : 1000;
+		double every = interval > 0 ? interval : 1000;
+		double ramp = rate > 0 && nsess * 1000.0 / rate > every ? nsess * 1000.0 / rate : every;
 
 		for (i = 0; i < nsess; i++)
 			heap_push(i, t_start + ramp * (rand() / (RAND_MAX + 1.0)));
-		t_window0 = t_start + ramp;
+		t_window0 = t_start + ramp + every;
+		server_pid = pid_env ? strtol(pid_env, NULL, 10) : 0;
 	}
 	t_window1 = t_window0 + seconds * 1e3;
 	t_end = t_window1;
@@ -505,7 +550,15 @@ static int run(int argc, char **argv)
 		int n, timeout;
 
 		t = now_ms();
+		if (client_ms0 < 0 && t >= t_window0) {
+			client_ms0 = client_ms();
+			if (server_pid)
+				server_ticks0 = server_ticks();
+		}
 		if (!stopping && t >= t_end) {
+			client_ms1 = client_ms();
+			if (server_pid)
+				server_ticks1 = server_ticks();
 			stopping = true;
 			heap_len = 0;
 		}
@@ -536,19 +589,16 @@ static int run(int argc, char **argv)
 			on_event(evs[k].data.ptr, evs[k].events);
 	}
 	qsort(lat, nlat, sizeof(*lat), cmp_double);
-	{
-		struct rusage ru;
-
-		getrusage(RUSAGE_SELF, &ru);
-		client_cpu = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
-			     ru.ru_stime.tv_usec / 1e3;
-	}
+	/* CPU in the window, per commit acknowledged in it: the steady state. */
+	client_cpu = client_ms0 >= 0 && client_ms1 >= 0 ? client_ms1 - client_ms0 : 0;
 	printf("sessions=%zu interval_ms=%.0f window_s=%ld acked=%ld acked_in_window=%ld commits_per_s=%.0f "
 	       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%ld reconnects=%ld unanswered=%ld "
-	       "client_cpu_ms_per_commit=%.2f\n",
+	       "client_cpu_ms_per_commit=%.3f server_cpu_ms_per_commit=%.3f\n",
 	       nsess, interval, seconds, acked_total, acked_in_window, acked_in_window / (double)seconds,
 	       nlat ? lat[nlat / 2] : 0, nlat ? lat[(size_t)(nlat * 0.99)] : 0, nlat ? lat[nlat - 1] : 0, errors,
-	       reconnects, unanswered, client_cpu / (acked_total ? acked_total : 1));
+	       reconnects, unanswered, acked_in_window ? client_cpu / (double)acked_in_window : 0.0,
+	       server_ticks0 >= 0 && server_ticks1 >= 0 && acked_in_window
+	       ? (server_ticks1 - server_ticks0) * 1e3 / (double)sysconf(_SC_CLK_TCK) / (double)acked_in_window : 0.0);
 	if (!(out = fopen(argv[8], "w")))
 		return 1;
 	for (i = 0; i < nsess; i++)

@@ -7,6 +7,9 @@
 # acknowledged commit must be there (lost = acknowledged - stored = 0).
 # usage: bench/runtime/run.sh [SECONDS=40] [SUSPEND_BYTES=4000]
 #   RUNS="1000:2000 10000:2000 256:0" (sessions:interval ms, 0 = saturation)
+#   BENCH_OPEN_RATE=1000: sessions opening their attempt per second during
+#   the ramp; the window opens once every session has opened and committed
+#   once, and commits/s, latencies and CPU per commit are of the window only
 #   PERF=1: record the server with `perf record -g` during each run
 #   (BENCH_TMP/perf-N-INTERVAL.data; `perf report -i FILE --no-children`)
 set -euo pipefail
@@ -27,8 +30,8 @@ rm -rf "$work"
 mkdir -p "$work"
 "$bin" pack samples/countering-trafficking --format scorm2004 --lang en --quiet -o "$work/course.zip" >/dev/null
 
-echo "| sessions | commit every | commits/s | p50 | p99 | max | server CPU per commit | server peak RSS | acknowledged | stored | lost |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| sessions | commit every | commits/s | p50 | p99 | max | server CPU per commit | client CPU per commit | server peak RSS | acknowledged | stored | lost |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for run in $runs; do
   n=${run%%:*}
   every=${run##*:}
@@ -45,12 +48,10 @@ for run in $runs; do
     perf_pid=$!
   fi
   set +e
-  line=$("$gen" run "$port" "$work/tokens" "$n" "$every" "$seconds" "$suspend" "$work/acked")
+  line=$(BENCH_SERVER_PID=$pid "$gen" run "$port" "$work/tokens" "$n" "$every" "$seconds" "$suspend" "$work/acked")
   status=$?
   set -e
   rss=$(awk '/VmHWM/ {printf "%d MB", $2 / 1024}' "/proc/$pid/status")
-  # the server's CPU time (user + system, clock ticks), over the whole run
-  ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   echo "WAL at the end of the run: $(stat -c %s "$data/passerelle.db-wal" 2>/dev/null || echo 0) bytes" >&2
   if [ -n "${PERF:-}" ]; then
     kill -INT "$perf_pid"
@@ -73,7 +74,7 @@ EOF
   read -r acked stored attempts_ok <"$work/verify"
   get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }
   every_txt=$([ "$every" = 0 ] && echo "at once (saturation)" || echo "$((every / 1000)).$(((every % 1000) / 100)) s")
-  echo "| $(printf "%'d" "$n") | $every_txt | $(printf "%'d" "$(get commits_per_s)") | $(get p50_ms) ms | $(get p99_ms) ms | $(get max_ms) ms | $(awk -v t="$ticks" -v a="$acked" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t * 1000 / hz / (a > 0 ? a : 1)}') | $rss | $(printf "%'d" "$acked") | $(printf "%'d" "$stored") | $((acked - stored)) |"
+  echo "| $(printf "%'d" "$n") | $every_txt | $(printf "%'d" "$(get commits_per_s)") | $(get p50_ms) ms | $(get p99_ms) ms | $(get max_ms) ms | $(get server_cpu_ms_per_commit) ms | $(get client_cpu_ms_per_commit) ms | $rss | $(printf "%'d" "$acked") | $(printf "%'d" "$stored") | $((acked - stored)) |"
   [ "$attempts_ok" = "$n" ] || echo "warning: $((n - attempts_ok)) attempts have last_seq below their acknowledged seq" >&2
   rm -rf "$data"
 done

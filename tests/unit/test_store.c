@@ -724,6 +724,125 @@ static void test_store__migration_3_splits_old_states(void **state)
 	free(dir);
 }
 
+/* Schema 4 kept commits and SCO states WITHOUT ROWID: migration 5 moves
+ * them to rowid tables with unique keys, every row kept. */
+static void test_store__migration_5_rowid_tables(void **state)
+{
+	char *dir = pa_test_tmpdir("store-migrate5");
+	pa_store_commit c = { 0 };
+	pa_store_sco rows[1];
+	pa_store_attempt a;
+	pa_buf calls = PA_BUF_INIT;
+	int64_t attempt;
+	pa_store *s;
+
+	(void)state;
+	s = open_store(dir);
+	attempt = make_attempt(s, "m5");
+	pa_store_close(s);
+	/* back to schema 4, one commit and one SCO in the old tables */
+	sql_exec(dir, "DROP TABLE commits; DROP TABLE attempt_scos; DELETE FROM schema_version WHERE version >= 5;"
+		      "CREATE TABLE commits (attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+		      "  seq INTEGER NOT NULL CHECK (seq >= 1), calls TEXT NOT NULL, result TEXT, created INTEGER NOT NULL,"
+		      "  PRIMARY KEY (attempt_id, seq)) WITHOUT ROWID;"
+		      "CREATE TABLE attempt_scos (attempt_id INTEGER NOT NULL REFERENCES attempts(id), sco TEXT NOT NULL,"
+		      "  completion_status TEXT, success_status TEXT,"
+		      "  score_scaled REAL CHECK (score_scaled IS NULL OR score_scaled BETWEEN -1 AND 1),"
+		      "  state BLOB NOT NULL, PRIMARY KEY (attempt_id, sco)) WITHOUT ROWID;"
+		      "INSERT INTO commits VALUES (1, 1, '[\"one\"]', '{\"r\":1}', 5);"
+		      "INSERT INTO attempt_scos VALUES (1, 'a', 'completed', 'passed', 0.5, CAST('A1' AS BLOB));"
+		      "UPDATE attempts SET last_seq = 1 WHERE id = 1;");
+
+	s = open_store(dir);
+	assert_int_equal(sql_int(dir, "SELECT max(version) FROM schema_version"), PA_STORE_SCHEMA_VERSION);
+	assert_int_equal(sql_int(dir, "SELECT count(*) FROM sqlite_master WHERE name IN ('commits', 'attempt_scos') "
+				      "AND sql NOT LIKE '%WITHOUT ROWID%'"), 2);
+	assert_int_equal(sql_int(dir, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+				      "('commits_attempt_seq', 'attempt_scos_attempt_sco')"), 2);
+	assert_int_equal(pa_store_commit_calls(&calls, s, attempt, 1), 0);
+	assert_string_equal(calls.ptr, "[\"one\"]");
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	assert_int_equal(a.nscos, 1);
+	assert_string_equal((const char *)a.scos[0].state, "A1");
+	assert_true(a.scos[0].has_score && a.scos[0].score_scaled == 0.5);
+	pa_store_attempt_dispose(&a);
+	/* the keys still hold: a commit again, a SCO updated in place */
+	rows[0] = sco_row("a", "A2", "completed", "failed", 0.25);
+	c = (pa_store_commit){ .attempt_id = attempt, .seq = 1, .calls = "[]", .result = "{}", .scos = rows, .nscos = 1 };
+	assert_int_equal(pa_store_commit_append(s, &c), PA_EEXISTS);
+	c.seq = 2;
+	assert_int_equal(pa_store_commit_append(s, &c), 0);
+	assert_int_equal(sql_int(dir, "SELECT count(*) FROM attempt_scos"), 1);
+	assert_int_equal(sql_int(dir, "SELECT count(*) FROM commits"), 2);
+	pa_buf_dispose(&calls);
+	pa_store_close(s);
+	free(dir);
+}
+
+/*
+ * The cache of attempts (serve's): a commit's read comes from memory, and
+ * another process committing to the same attempt makes the next commit
+ * from the stale entry fail (EEXISTS) and drop it, never overwrite.
+ */
+static void test_store__attempt_cache_behind_another_process(void **state)
+{
+	char *dir = pa_test_tmpdir("store-cache");
+	pa_store_commit c = { 0 };
+	pa_store_sco rows[1];
+	pa_store_attempt a;
+	int64_t attempt;
+	pa_store *s, *other;
+
+	(void)state;
+	s = open_store(dir);
+	assert_int_equal(pa_store_cache_attempts(s, 1 << 20), 0);
+	other = open_store(dir);
+	attempt = make_attempt(s, "cache");
+	rows[0] = sco_row("a", "A1", "incomplete", "unknown", -2);
+	c = (pa_store_commit){ .attempt_id = attempt, .seq = 1, .calls = "[1]", .result = "{}", .scos = rows, .nscos = 1,
+			       .completion_status = "incomplete" };
+	assert_int_equal(append_and_wait(s, &c), 0);
+	/* the first read fills the cache, the commit moved it forward */
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	pa_store_attempt_dispose(&a);
+	rows[0] = sco_row("a", "A2", "completed", "passed", 0.9);
+	c.seq = 2;
+	c.completion_status = "completed";
+	assert_int_equal(append_and_wait(s, &c), 0);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, "a"), 0);
+	assert_int_equal(a.last_seq, 2);
+	assert_string_equal(a.completion_status, "completed");
+	assert_string_equal((const char *)find_sco(&a, "a")->state, "A2");
+	assert_true(find_sco(&a, "a")->has_score);
+	pa_store_attempt_dispose(&a);
+
+	/* another process commits 3 */
+	rows[0] = sco_row("a", "OTHER3", "completed", "failed", 0.1);
+	c.seq = 3;
+	assert_int_equal(pa_store_commit_append(other, &c), 0);
+	/* this one's memory is behind: its own 3 is refused, the other's kept */
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, "a"), 0);
+	assert_int_equal(a.last_seq, 2);
+	pa_store_attempt_dispose(&a);
+	rows[0] = sco_row("a", "MINE3", "completed", "passed", 1);
+	assert_int_equal(append_and_wait(s, &c), PA_EEXISTS);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, "a"), 0);
+	assert_int_equal(a.last_seq, 3);
+	assert_string_equal((const char *)find_sco(&a, "a")->state, "OTHER3");
+	pa_store_attempt_dispose(&a);
+	/* a whole read is always the store's */
+	rows[0] = sco_row("a", "OTHER4", "completed", "failed", 0.1);
+	c.seq = 4;
+	assert_int_equal(pa_store_commit_append(other, &c), 0);
+	assert_int_equal(pa_store_attempt_read(&a, s, attempt, NULL), 0);
+	assert_int_equal(a.last_seq, 4);
+	assert_string_equal((const char *)find_sco(&a, "a")->state, "OTHER4");
+	pa_store_attempt_dispose(&a);
+	pa_store_close(other);
+	pa_store_close(s);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +857,8 @@ int main(void)
 		cmocka_unit_test(test_store__acknowledged_commits_survive_a_kill),
 		cmocka_unit_test(test_store__sco_rows),
 		cmocka_unit_test(test_store__migration_3_splits_old_states),
+		cmocka_unit_test(test_store__migration_5_rowid_tables),
+		cmocka_unit_test(test_store__attempt_cache_behind_another_process),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
