@@ -1,6 +1,8 @@
 /* The public store calls: pick a backend at open, then forward. */
 #include "runtime/store.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,25 +12,48 @@
 #include "runtime/attempt_cache.h"
 #include "runtime/store_backend.h"
 
+/*
+ * Every commit needs its attempt's version and activity tree. A version
+ * never changes once made (a re-import makes another), so the ones read
+ * are kept, a few dozen at most: safe whatever other processes do.
+ */
+#define VERSION_CACHE_SLOTS 64
+
 int pa_store_open(pa_store **out, const char *data_dir, const pa_config *cfg)
 {
 	const char *backend = cfg ? pa_config_string(cfg, PA_CFG_STORE) : "sqlite";
+	pa_store_version *slots;
+	int rc;
 
 	*out = NULL;
-	if (strcmp(backend, "sqlite") == 0)
-		return pa_store_sqlite_open(out, data_dir, cfg);
-	return pa_error_set(PA_EINVAL, "store: unknown backend '%s' (sqlite)", backend);
+	if (strcmp(backend, "sqlite") != 0)
+		return pa_error_set(PA_EINVAL, "store: unknown backend '%s' (sqlite)", backend);
+	if (!(slots = calloc(VERSION_CACHE_SLOTS, sizeof(*slots))))
+		return pa_error_set(PA_ENOMEM, "store: out of memory");
+	if ((rc = pa_store_sqlite_open(out, data_dir, cfg)) != 0) {
+		free(slots);
+		return rc;
+	}
+	pthread_mutex_init(&(*out)->versions.lock, NULL);
+	(*out)->versions.slot = slots;
+	return 0;
 }
 
 void pa_store_close(pa_store *store)
 {
+	struct pa_store_versions versions;
 	pa_attempt_cache *cache;
 
 	if (!store)
 		return;
 	/* The writer finishes its commits first, and they tell the cache. */
 	cache = store->attempts;
+	versions = store->versions;
 	store->ops->close(store);
+	for (size_t i = 0; i < versions.count; i++)
+		pa_store_version_dispose(&versions.slot[i]);
+	free(versions.slot);
+	pthread_mutex_destroy(&versions.lock);
 	if (cache) {
 		pa_attempt_cache_stats st;
 
@@ -96,10 +121,50 @@ int pa_store_version_find(pa_store_version *out, pa_store *store, int64_t packag
 	return store->ops->version_get(out, store, package_id, version, false);
 }
 
+/* A deep copy of a version. */
+static int version_copy(pa_store_version *out, const pa_store_version *in)
+{
+	*out = *in;
+	out->identifier = out->title = out->scorm_version = out->manifest_sha256 = out->folder = out->tree_json = NULL;
+	if ((in->identifier && !(out->identifier = pa_strdup(in->identifier))) ||
+	    (in->title && !(out->title = pa_strdup(in->title))) ||
+	    (in->scorm_version && !(out->scorm_version = pa_strdup(in->scorm_version))) ||
+	    (in->manifest_sha256 && !(out->manifest_sha256 = pa_strdup(in->manifest_sha256))) ||
+	    (in->folder && !(out->folder = pa_strdup(in->folder))) ||
+	    (in->tree_json && !(out->tree_json = pa_strdup(in->tree_json)))) {
+		pa_store_version_dispose(out);
+		return pa_error_set(PA_ENOMEM, "store: out of memory");
+	}
+	return 0;
+}
+
 int pa_store_version_by_id(pa_store_version *out, pa_store *store, int64_t version_id)
 {
+	struct pa_store_versions *vc = &store->versions;
+	int rc = PA_ENOTFOUND;
+
 	memset(out, 0, sizeof(*out));
-	return store->ops->version_by_id(out, store, version_id);
+	pthread_mutex_lock(&vc->lock);
+	for (size_t i = 0; i < vc->count; i++)
+		if (vc->slot[i].id == version_id)
+			rc = version_copy(out, &vc->slot[i]);
+	pthread_mutex_unlock(&vc->lock);
+	if (rc != PA_ENOTFOUND)
+		return rc;
+	if ((rc = store->ops->version_by_id(out, store, version_id)) != 0)
+		return rc;
+	pthread_mutex_lock(&vc->lock);
+	if (vc->slot && vc->count < VERSION_CACHE_SLOTS) {
+		pa_store_version *slot = &vc->slot[vc->count];
+		bool known = false;
+
+		for (size_t i = 0; i < vc->count; i++)
+			known = known || vc->slot[i].id == version_id;
+		if (!known && version_copy(slot, out) == 0)
+			vc->count++;
+	}
+	pthread_mutex_unlock(&vc->lock);
+	return 0;
 }
 
 int pa_store_package_list(pa_store_version **out, size_t *count, pa_store *store)

@@ -6,6 +6,8 @@
 #ifndef PA_STORE_BACKEND_H
 #define PA_STORE_BACKEND_H
 
+#include <pthread.h>
+
 #include "runtime/store.h"
 #include "runtime/store_lti.h"
 
@@ -78,7 +80,13 @@ typedef struct pa_store_lti_ops {
 struct pa_store {
 	const pa_store_ops *ops;
 	const pa_store_lti_ops *lti;
-	struct pa_attempt_cache *attempts;   /* NULL unless pa_store_cache_attempts: store.c's alone */
+	/* store.c's alone: */
+	struct pa_attempt_cache *attempts;   /* NULL unless pa_store_cache_attempts */
+	struct pa_store_versions {           /* versions read by id: they never change */
+		pthread_mutex_t lock;
+		pa_store_version *slot;
+		size_t count;
+	} versions;
 };
 
 /* The SQLite backend (runtime/store_sqlite.c). */
