@@ -89,13 +89,14 @@ static int attempt_copy(pa_store_attempt *out, const pa_store_attempt *in, bool 
 	    (rc = dup_text(&out->success_status, in->success_status)) != 0 ||
 	    (rc = dup_bytes(&out->state, in->state, in->state_len)) != 0)
 		goto done;
-	if (in->nscos && !(out->scos = calloc(in->nscos, sizeof(*out->scos)))) {
-		rc = pa_error_set(PA_ENOMEM, "out of memory");
-		goto done;
-	}
 	for (size_t i = 0; i < in->nscos; i++) {
-		pa_store_sco *row = &out->scos[out->nscos++];
+		/* pa_array_push's growth, as apply() adds rows with it */
+		pa_store_sco *row = pa_array_push(&out->scos, &out->nscos, sizeof(*out->scos));
 
+		if (!row) {
+			rc = PA_ENOMEM;
+			goto done;
+		}
 		*row = in->scos[i];
 		row->id = NULL;
 		row->state = NULL;

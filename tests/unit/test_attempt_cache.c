@@ -131,6 +131,35 @@ static void test_attempt_cache__commits_move_forward(void **state)
 	pa_attempt_cache_free(c);
 }
 
+/* A bug fixed: rows copied into an entry were not laid out as
+ * pa_array_push grows them, so a commit adding a fourth SCO wrote past
+ * the end (heap corruption in e2e/seqplay). */
+static void test_attempt_cache__commit_adds_rows_to_any_count(void **state)
+{
+	pa_attempt_cache *c;
+	pa_store_sco rows[3] = { row("a", "A", true), row("b", "B", true), row("c", "C", true) }, w[1];
+	pa_store_attempt in = attempt(3, 1, rows, 3), out;
+	pa_store_commit m = { 0 };
+	char id[8];
+
+	(void)state;
+	assert_int_equal(pa_attempt_cache_new(&c, 1 << 20), 0);
+	pa_attempt_cache_put(c, &in);
+	for (int k = 0; k < 6; k++) {
+		snprintf(id, sizeof(id), "n%d", k);
+		w[0] = row(id, id, true);
+		m = (pa_store_commit){ .attempt_id = 3, .seq = 2 + k, .calls = "[]", .scos = w, .nscos = 1 };
+		pa_attempt_cache_commit(c, &m, 1);
+	}
+	assert_int_equal(pa_attempt_cache_get(&out, c, 3, NULL), 0);
+	assert_int_equal(out.last_seq, 7);
+	assert_int_equal(out.nscos, 9);
+	assert_string_equal((const char *)find(&out, "c")->state, "C");
+	assert_string_equal((const char *)find(&out, "n5")->state, "n5");
+	pa_store_attempt_dispose(&out);
+	pa_attempt_cache_free(c);
+}
+
 static void test_attempt_cache__bounded(void **state)
 {
 	pa_attempt_cache *c;
@@ -173,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attempt_cache__reads_get_what_they_need),
 		cmocka_unit_test(test_attempt_cache__commits_move_forward),
+		cmocka_unit_test(test_attempt_cache__commit_adds_rows_to_any_count),
 		cmocka_unit_test(test_attempt_cache__bounded),
 	};
 
