@@ -73,6 +73,8 @@ typedef struct pa_store_lti_ops {
 	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			   size_t max);
 	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+	int (*outbox_purge)(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			    int64_t sent_before, int64_t failed_before, size_t max);
 } pa_store_lti_ops;
 
 struct pa_store {

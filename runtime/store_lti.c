@@ -241,3 +241,14 @@ int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *s
 {
 	return store->lti->outbox_retry(retried, superseded, store, id, now);
 }
+
+int pa_store_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			      int64_t sent_before, int64_t failed_before, size_t max)
+{
+	if (deleted)
+		*deleted = 0;
+	*more = false;
+	if (!max)
+		return pa_error_set(PA_EINVAL, "store: an outbox purge needs a batch size");
+	return store->lti->outbox_purge(deleted, more, store, cursor, sent_before, failed_before, max);
+}

@@ -306,6 +306,28 @@ int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_st
 int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
 
 /*
+ * Housekeeping: old rows deleted a batch at a time, never a pending one.
+ * A sent row (delivered, or superseded) goes once it was sent and due
+ * before sent_before, unless it is the newest row of its attempt at its
+ * target: that one says what the platform was last told (the next commit
+ * is compared with it, the next timestamp follows it). A failed row goes
+ * once its last try was due before failed_before (0: failed rows stay
+ * until an admin retries them).
+ *
+ * A call looks at no more than max sent rows, from where the last call
+ * stopped (cursor: zero it to start over), and deletes no more than max
+ * failed rows: *deleted (may be NULL) counts the rows deleted, *more is
+ * true when rows may be left to look at (call again), false when the
+ * table was gone through (cursor zeroed for the next round).
+ */
+typedef struct pa_store_lti_outbox_cursor {
+	int64_t next_try, id;
+} pa_store_lti_outbox_cursor;
+
+int pa_store_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			      int64_t sent_before, int64_t failed_before, size_t max);
+
+/*
  * The worker's wake-up: pa_store_lti_outbox_wait returns true when a row
  * has been written since *seen (which it updates), false after timeout_ms.
  * It is process-wide (a spurious wake-up only costs a look at the table),

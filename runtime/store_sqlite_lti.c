@@ -40,4 +40,5 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.outbox_record = pa_sqlite_lti_outbox_record,
 	.outbox_list = pa_sqlite_lti_outbox_list,
 	.outbox_retry = pa_sqlite_lti_outbox_retry,
+	.outbox_purge = pa_sqlite_lti_outbox_purge,
 };

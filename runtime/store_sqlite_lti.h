@@ -41,6 +41,8 @@ int pa_sqlite_lti_outbox_record(size_t *recorded, pa_store *store, const pa_stor
 int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			      size_t max);
 int pa_sqlite_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+int pa_sqlite_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			       int64_t sent_before, int64_t failed_before, size_t max);
 /*
  * In the transaction of a commit (store_sqlite.c commit_job, after the
  * attempt's row is updated), and of setting a grade target: a row for
