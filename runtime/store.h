@@ -28,7 +28,7 @@
 typedef struct pa_store pa_store;
 
 /* The schema version this program writes and reads. */
-#define PA_STORE_SCHEMA_VERSION 4
+#define PA_STORE_SCHEMA_VERSION 5
 
 /* The SQLite file inside the data folder. */
 #define PA_STORE_SQLITE_FILE "passerelle.db"

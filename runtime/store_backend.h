@@ -65,6 +65,8 @@ typedef struct pa_store_lti_ops {
 	int (*link_get)(pa_store_lti_link *out, pa_store *store, int64_t id);
 	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
 	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
+	int (*link_attempts_query)(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				   const pa_store_lti_attempts_query *q);
 	int (*launch_record)(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in);
 	/* --- outbox --- */
 	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);

@@ -207,6 +207,16 @@ int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, p
 	return store->lti->link_attempts(out, count, store, link_id);
 }
 
+int pa_store_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				     const pa_store_lti_attempts_query *q)
+{
+	*out = NULL;
+	*count = 0;
+	if (total)
+		*total = 0;
+	return store->lti->link_attempts_query(out, count, total, store, q);
+}
+
 int pa_store_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in)
 {
 	memset(out, 0, sizeof(*out));

@@ -202,6 +202,21 @@ typedef struct pa_store_lti_link_attempt {
 int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t count);
 
+/* Some of a link's attempts, for a page of them or a batch of an export. */
+typedef struct pa_store_lti_attempts_query {
+	int64_t link_id;
+	bool by_id;          /* attempt id order after after_id: each attempt once, whatever
+			      * learners do between two batches (exports); else latest
+			      * activity first (then newest attempt), skipping offset */
+	int64_t after_id;    /* by_id: the last attempt of the previous batch; 0 at first */
+	size_t offset;       /* not by_id */
+	size_t max;          /* at most this many; 0: all */
+} pa_store_lti_attempts_query;
+
+/* The attempts q asks for; *total (may be NULL) how many the link has in all. */
+int pa_store_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				     const pa_store_lti_attempts_query *q);
+
 /* --- outbox --- */
 
 /*

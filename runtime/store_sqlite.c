@@ -207,6 +207,10 @@ static const char *const migrations[] = {
 	"  line TEXT NOT NULL,"
 	"  updated INTEGER NOT NULL,"
 	"  PRIMARY KEY (learner_id, objective)) WITHOUT ROWID;",
+	/* 5: a link's attempts found from the link (its instructors' page, a page
+	 * at a time, and its CSV exports, a batch at a time), not by a scan of
+	 * every link's. */
+	"CREATE INDEX IF NOT EXISTS lti_grade_targets_link ON lti_grade_targets(link_id, attempt_id);",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))

@@ -33,6 +33,8 @@ int pa_sqlite_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_
 int pa_sqlite_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
 int pa_sqlite_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
 int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
+int pa_sqlite_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				      const pa_store_lti_attempts_query *q);
 int pa_sqlite_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in);
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
 int pa_sqlite_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
