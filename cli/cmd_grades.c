@@ -23,7 +23,7 @@ void pa_cmd_grades_usage(FILE *out)
 	      "        (tab-separated; '-' where there is nothing). ANSWER is what the LMS said last.\n"
 	      "  --pending     only the scores still being tried\n"
 	      "  --failed      only the scores that failed\n"
-	      "  --all         every score, delivered ones too\n"
+	      "  --all         every score, delivered ones too (kept lti_outbox_keep seconds)\n"
 	      "retry   queue failed score ID again, or every failed one; the server sends it within a\n"
 	      "        second. A failed score that a newer one of the same learner and link follows is\n"
 	      "        not sent (the LMS would get an older grade): it is marked superseded.\n\n"

@@ -192,6 +192,16 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"lti_grade_give_up", PA_CONFIG_INT, 60, 31536000, "604800",
 		"PASSERELLE_LTI_GRADE_GIVE_UP",
 		"seconds after which a score never delivered is marked failed (retry it with `grades retry`)" },
+	[PA_CFG_LTI_OUTBOX_KEEP] = {
+		"lti_outbox_keep", PA_CONFIG_INT, 3600, 315360000, "2592000",
+		"PASSERELLE_LTI_OUTBOX_KEEP",
+		"seconds a delivered score stays in the outbox (`grades list --all`) before it is deleted; "
+		"the latest of each learner and link stays" },
+	[PA_CFG_LTI_OUTBOX_KEEP_FAILED] = {
+		"lti_outbox_keep_failed", PA_CONFIG_INT, 0, 315360000, "31536000",
+		"PASSERELLE_LTI_OUTBOX_KEEP_FAILED",
+		"seconds a failed score stays in the outbox for `grades retry` after its last try; "
+		"0: until retried" },
 };
 
 const pa_config_entry *pa_config_entries(void)

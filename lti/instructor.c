@@ -1,8 +1,10 @@
 /*
  * What instructors see of a link: its attempts (learner, status, score,
  * total time, last access) and each answer the learners gave, as a page
- * in English or French that works in an LMS's iframe and on a phone, and
- * as two CSV files for spreadsheets:
+ * in English or French that works in an LMS's iframe and on a phone (100
+ * learners a page: ?page=N, ?per_page=N up to 500), and as two CSV files
+ * for spreadsheets, streamed a batch of attempts at a time so that a
+ * course of any size costs the same memory:
  *
  *   attempts.csv      one row per attempt: the summary columns
  *   interactions.csv  one row per interaction of every attempt
@@ -36,7 +38,7 @@ typedef enum word {
 	W_TOTAL_TIME, W_LAST_ACCESS, W_NONE_YET, W_ANSWERS, W_ANSWERS_OF, W_QUESTION, W_TYPE, W_RESPONSE,
 	W_RESULT, W_LATENCY, W_WHEN, W_NO_ANSWERS, W_UNREADABLE, W_COMPLETED, W_INCOMPLETE, W_NOT_ATTEMPTED,
 	W_NOT_STARTED, W_PASSED, W_FAILED, W_CORRECT, W_INCORRECT, W_UNANTICIPATED, W_NEUTRAL, W_MODULE,
-	W_COUNT_
+	W_PAGES, W_PREVIOUS, W_NEXT, W_OF, W_PAGE, W_NO_SUCH_PAGE, W_COUNT_
 } word;
 
 static const char *const words[W_COUNT_][2] = {
@@ -74,6 +76,12 @@ static const char *const words[W_COUNT_][2] = {
 	[W_UNANTICIPATED] = { "unanticipated", "inattendu" },
 	[W_NEUTRAL] = { "neutral", "neutre" },
 	[W_MODULE] = { "Module", "Module" },
+	[W_PAGES] = { "Pages of attempts", "Pages des tentatives" },
+	[W_PREVIOUS] = { "Previous page", "Page précédente" },
+	[W_NEXT] = { "Next page", "Page suivante" },
+	[W_OF] = { "of", "sur" },
+	[W_PAGE] = { "page", "page" },
+	[W_NO_SUCH_PAGE] = { "No such page.", "Cette page n’existe pas." },
 };
 
 #define T(l, w) (words[w][l])
@@ -190,24 +198,40 @@ typedef struct row {
 	bool readable;
 } row;
 
+/* Which attempts of the link a page shows. */
+typedef struct paging {
+	int64_t page, per_page;   /* page from 1 */
+	int64_t total, pages;     /* attempts of the link, pages of them (at least 1) */
+} paging;
+
 typedef struct view {
 	pa_store_lti_link link;
-	pa_store_lti_link_attempt *attempts;
+	pa_store_lti_link_attempt *attempts;   /* a page, or a batch of an export */
 	size_t count;
 	row *rows;
 	pa_store_version *versions;   /* the versions read, each once */
 	size_t nversions;
+	paging paging;
 } view;
 
-static void view_dispose(view *v)
+/* Forget the attempts (and their reports), keep the link and the versions. */
+static void view_drop_attempts(view *v)
 {
 	for (size_t i = 0; v->rows && i < v->count; i++)
 		pa_player_report_dispose(&v->rows[i].report);
 	free(v->rows);
+	pa_store_lti_link_attempts_free(v->attempts, v->count);
+	v->rows = NULL;
+	v->attempts = NULL;
+	v->count = 0;
+}
+
+static void view_dispose(view *v)
+{
+	view_drop_attempts(v);
 	for (size_t i = 0; i < v->nversions; i++)
 		pa_store_version_dispose(&v->versions[i]);
 	free(v->versions);
-	pa_store_lti_link_attempts_free(v->attempts, v->count);
 	pa_store_lti_link_dispose(&v->link);
 }
 
@@ -258,20 +282,44 @@ done:
 	return rc;
 }
 
-static int view_load(view *v, pa_store *store, int64_t link_id, bool reports)
+/* The attempts q asks for, in place of those v had; with their reports when asked. */
+static int view_attempts(view *v, pa_store *store, const pa_store_lti_attempts_query *q, int64_t *total, bool reports)
 {
 	int rc;
 
-	memset(v, 0, sizeof(*v));
-	if ((rc = pa_store_lti_link_get(&v->link, store, link_id)) != 0 ||
-	    (rc = pa_store_lti_link_attempts(&v->attempts, &v->count, store, link_id)) != 0)
+	view_drop_attempts(v);
+	if ((rc = pa_store_lti_link_attempts_query(&v->attempts, &v->count, total, store, q)) != 0)
 		return rc;
 	if (v->count && !(v->rows = calloc(v->count, sizeof(*v->rows))))
 		return pa_error_set(PA_ENOMEM, "out of memory");
-	for (size_t i = 0; i < v->count && rc == 0; i++) {
+	for (size_t i = 0; i < v->count; i++)
 		v->rows[i].a = &v->attempts[i];
-		if (reports)
-			rc = read_report(&v->rows[i], v, store);
+	for (size_t i = 0; reports && i < v->count && rc == 0; i++)
+		rc = read_report(&v->rows[i], v, store);
+	return rc;
+}
+
+/*
+ * The page's attempts: latest activity first, per_page of them from
+ * page's first on. A page past the last shows the last: the list moved
+ * (learners came and went) since its link was made.
+ */
+static int view_page(view *v, pa_store *store, const paging *want)
+{
+	pa_store_lti_attempts_query q = { v->link.id, false, 0, 0, (size_t)want->per_page };
+	int64_t total = 0;
+	int rc;
+
+	v->paging = *want;
+	q.offset = (size_t)((want->page - 1) * want->per_page);
+	if ((rc = view_attempts(v, store, &q, &total, true)) != 0)
+		return rc;
+	v->paging.total = total;
+	v->paging.pages = total ? (total + want->per_page - 1) / want->per_page : 1;
+	if (v->paging.page > v->paging.pages) {
+		v->paging.page = v->paging.pages;
+		q.offset = (size_t)((v->paging.page - 1) * want->per_page);
+		rc = view_attempts(v, store, &q, NULL, true);
 	}
 	return rc;
 }
@@ -348,6 +396,7 @@ static const char STYLE[] =
 	"a{color:#0b5394}"
 	".scroll{overflow-x:auto;max-width:100%}"
 	".scroll:focus{outline:3px solid #f1c232}"
+	".pages{margin:.75rem 0}.pages p{margin:.25rem 0}"
 	"table{border-collapse:collapse;width:100%;min-width:32rem}"
 	"th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #c9c9c9;vertical-align:top}"
 	"thead th{background:#eef2f7}"
@@ -379,6 +428,42 @@ static void put_link(pa_buf *out, int64_t link_id, const char *tail, const char 
 	pa_buf_put_xml(out, token);
 	if (l == FR)
 		pa_buf_puts(out, "&amp;lang=fr");
+}
+
+#define PER_PAGE 100
+#define PER_PAGE_MAX 500
+
+/* The link to another page of the list. */
+static void put_page_link(pa_buf *out, const view *v, const char *token, lang l, int64_t page)
+{
+	put_link(out, v->link.id, "", token, l);
+	pa_buf_printf(out, "&amp;page=%lld", (long long)page);
+	if (v->paging.per_page != PER_PAGE)
+		pa_buf_printf(out, "&amp;per_page=%lld", (long long)v->paging.per_page);
+	pa_buf_puts(out, "#attempts");
+}
+
+/* Which attempts are shown, and the links to the pages around. */
+static void put_pages(pa_buf *out, const view *v, const char *token, lang l)
+{
+	const paging *p = &v->paging;
+	int64_t first = (p->page - 1) * p->per_page + 1;
+
+	pa_buf_printf(out, "<nav class=\"pages\" aria-label=\"%s\"><p>%s %lld–%lld %s %lld, %s %lld %s %lld</p>",
+		      T(l, W_PAGES), T(l, W_ATTEMPTS), (long long)first, (long long)(first + (int64_t)v->count - 1),
+		      T(l, W_OF), (long long)p->total, T(l, W_PAGE), (long long)p->page, T(l, W_OF), (long long)p->pages);
+	pa_buf_puts(out, "<p class=\"actions\">");
+	if (p->page > 1) {
+		pa_buf_puts(out, "<a rel=\"prev\" href=\"");
+		put_page_link(out, v, token, l, p->page - 1);
+		pa_buf_printf(out, "\">← %s</a>", T(l, W_PREVIOUS));
+	}
+	if (p->page < p->pages) {
+		pa_buf_puts(out, "<a rel=\"next\" href=\"");
+		put_page_link(out, v, token, l, p->page + 1);
+		pa_buf_printf(out, "\">%s →</a>", T(l, W_NEXT));
+	}
+	pa_buf_puts(out, "</p></nav>\n");
 }
 
 static void put_status(pa_buf *out, const pa_store_lti_link_attempt *a, lang l)
@@ -476,8 +561,8 @@ static enum MHD_Result page(pa_http_request *r, const view *v, const char *token
 	put_link(&out, v->link.id, "/attempts.csv", token, EN);
 	pa_buf_printf(&out, "\">%s</a> <a href=\"", T(l, W_CSV_ATTEMPTS));
 	put_link(&out, v->link.id, "/interactions.csv", token, EN);
-	pa_buf_printf(&out, "\">%s</a></p>\n<h2 id=\"attempts\">%s (%zu)</h2>\n", T(l, W_CSV_INTERACTIONS),
-		      T(l, W_ATTEMPTS), v->count);
+	pa_buf_printf(&out, "\">%s</a></p>\n<h2 id=\"attempts\">%s (%lld)</h2>\n", T(l, W_CSV_INTERACTIONS),
+		      T(l, W_ATTEMPTS), (long long)v->paging.total);
 	if (!v->count) {
 		pa_buf_printf(&out, "<p>%s</p>\n", T(l, W_NONE_YET));
 	} else {
@@ -506,6 +591,8 @@ static enum MHD_Result page(pa_http_request *r, const view *v, const char *token
 				answered++;
 		}
 		pa_buf_puts(&out, "</tbody></table></div>\n");
+		if (v->paging.pages > 1)
+			put_pages(&out, v, token, l);
 		pa_buf_printf(&out, "<h2>%s</h2>\n", T(l, W_ANSWERS));
 		if (!answered)
 			pa_buf_printf(&out, "<p>%s</p>\n", T(l, W_NO_ANSWERS));
@@ -540,64 +627,168 @@ static void csv_attempt_head(pa_buf *out, const pa_store_lti_link_attempt *a)
 	pa_csv_text(out, lms_user_id(a->learner_subject));
 }
 
-static enum MHD_Result csv_attempts(pa_http_request *r, const view *v)
+static const char CSV_ATTEMPTS_HEAD[] = PA_CSV_BOM "attempt_id,learner_name,lms_user_id,completion_status,"
+	"success_status,score_scaled,score_percent,total_time_seconds,started,last_access,interactions\r\n";
+static const char CSV_INTERACTIONS_HEAD[] = PA_CSV_BOM "attempt_id,learner_name,lms_user_id,sco,interaction_id,"
+	"type,learner_response,result,latency_seconds,timestamp,description\r\n";
+
+static void csv_attempt(pa_buf *out, const row *w)
 {
-	pa_buf out = PA_BUF_INIT;
-	char name[64];
-
-	pa_buf_puts(&out, PA_CSV_BOM "attempt_id,learner_name,lms_user_id,completion_status,success_status,"
-			  "score_scaled,score_percent,total_time_seconds,started,last_access,interactions\r\n");
-	for (size_t i = 0; i < v->count; i++) {
-		const row *w = &v->rows[i];
-
-		csv_attempt_head(&out, w->a);
-		pa_buf_putc(&out, ',');
-		pa_csv_text(&out, w->a->completion_status);
-		pa_buf_putc(&out, ',');
-		pa_csv_text(&out, w->a->success_status);
-		csv_number(&out, 4, w->a->score_scaled, w->a->has_score);
-		csv_number(&out, 1, w->a->score_scaled * 100, w->a->has_score);
-		csv_number(&out, 2, (double)w->report.total_time_cs / 100, w->readable);
-		pa_buf_putc(&out, ',');
-		put_iso_time(&out, w->a->created, false);
-		pa_buf_putc(&out, ',');
-		put_iso_time(&out, w->a->updated, false);
-		csv_number(&out, 0, (double)w->report.ninteractions, w->readable);
-		pa_buf_puts(&out, "\r\n");
-	}
-	snprintf(name, sizeof(name), "passerelle-link-%lld-attempts.csv", (long long)v->link.id);
-	return respond(r, &out, "text/csv; charset=utf-8; header=present", NULL, name);
+	csv_attempt_head(out, w->a);
+	pa_buf_putc(out, ',');
+	pa_csv_text(out, w->a->completion_status);
+	pa_buf_putc(out, ',');
+	pa_csv_text(out, w->a->success_status);
+	csv_number(out, 4, w->a->score_scaled, w->a->has_score);
+	csv_number(out, 1, w->a->score_scaled * 100, w->a->has_score);
+	csv_number(out, 2, (double)w->report.total_time_cs / 100, w->readable);
+	pa_buf_putc(out, ',');
+	put_iso_time(out, w->a->created, false);
+	pa_buf_putc(out, ',');
+	put_iso_time(out, w->a->updated, false);
+	csv_number(out, 0, (double)w->report.ninteractions, w->readable);
+	pa_buf_puts(out, "\r\n");
 }
 
-static enum MHD_Result csv_interactions(pa_http_request *r, const view *v)
+static void csv_interactions(pa_buf *out, const row *w)
 {
-	pa_buf out = PA_BUF_INIT;
-	char name[64];
+	for (size_t k = 0; w->readable && k < w->report.ninteractions; k++) {
+		const pa_player_interaction *it = &w->report.interactions[k];
+		const char *const fields[] = { it->sco, it->id, it->type, it->learner_response, it->result };
 
-	pa_buf_puts(&out, PA_CSV_BOM "attempt_id,learner_name,lms_user_id,sco,interaction_id,type,learner_response,"
-			  "result,latency_seconds,timestamp,description\r\n");
-	for (size_t i = 0; i < v->count; i++) {
-		const row *w = &v->rows[i];
-
-		for (size_t k = 0; w->readable && k < w->report.ninteractions; k++) {
-			const pa_player_interaction *it = &w->report.interactions[k];
-			const char *const fields[] = { it->sco, it->id, it->type, it->learner_response, it->result };
-
-			csv_attempt_head(&out, w->a);
-			for (size_t f = 0; f < PA_ARRAY_SIZE(fields); f++) {
-				pa_buf_putc(&out, ',');
-				pa_csv_text(&out, fields[f]);
-			}
-			csv_number(&out, 2, (double)it->latency_cs / 100, it->latency_cs >= 0);
-			pa_buf_putc(&out, ',');
-			pa_csv_text(&out, it->timestamp);
-			pa_buf_putc(&out, ',');
-			pa_csv_text(&out, without_lang(it->description));
-			pa_buf_puts(&out, "\r\n");
+		csv_attempt_head(out, w->a);
+		for (size_t f = 0; f < PA_ARRAY_SIZE(fields); f++) {
+			pa_buf_putc(out, ',');
+			pa_csv_text(out, fields[f]);
 		}
+		csv_number(out, 2, (double)it->latency_cs / 100, it->latency_cs >= 0);
+		pa_buf_putc(out, ',');
+		pa_csv_text(out, it->timestamp);
+		pa_buf_putc(out, ',');
+		pa_csv_text(out, without_lang(it->description));
+		pa_buf_puts(out, "\r\n");
 	}
-	snprintf(name, sizeof(name), "passerelle-link-%lld-interactions.csv", (long long)v->link.id);
-	return respond(r, &out, "text/csv; charset=utf-8; header=present", NULL, name);
+}
+
+/*
+ * An export on its way: attempts read EXPORT_BATCH at a time in attempt
+ * id order (each once, even while learners play and the list by activity
+ * moves), each one's report read, written and dropped in turn; about
+ * EXPORT_CHUNK bytes formatted ahead of what the client has taken.
+ */
+#define EXPORT_BATCH 200
+#define EXPORT_CHUNK ((size_t)64 * 1024)
+
+typedef struct export {
+	pa_store *store;
+	bool interactions;
+	view v;             /* the link, the versions read, the batch */
+	size_t next;        /* the batch's next attempt to write */
+	int64_t after_id;   /* the last attempt of the batch */
+	bool last_batch;    /* the store has no more */
+	pa_buf chunk;
+	size_t sent;        /* bytes of chunk the client has */
+} export;
+
+static void export_free(void *cls)
+{
+	export *e = cls;
+
+	view_dispose(&e->v);
+	pa_buf_dispose(&e->chunk);
+	free(e);
+}
+
+/* Format the next attempts into the (empty) chunk: nothing left when it stays empty. */
+static int export_fill(export *e)
+{
+	int rc;
+
+	while (e->chunk.len < EXPORT_CHUNK) {
+		row *w;
+
+		if (e->next == e->v.count) {
+			pa_store_lti_attempts_query q = { e->v.link.id, true, e->after_id, 0, EXPORT_BATCH };
+
+			if (e->last_batch)
+				break;
+			if ((rc = view_attempts(&e->v, e->store, &q, NULL, false)) != 0)
+				return rc;
+			e->next = 0;
+			e->last_batch = e->v.count < EXPORT_BATCH;
+			if (!e->v.count)
+				break;
+			e->after_id = e->v.attempts[e->v.count - 1].attempt_id;
+		}
+		w = &e->v.rows[e->next++];
+		if ((rc = read_report(w, &e->v, e->store)) != 0)
+			return rc;
+		if (e->interactions)
+			csv_interactions(&e->chunk, w);
+		else
+			csv_attempt(&e->chunk, w);
+		pa_player_report_dispose(&w->report);
+		w->readable = false;
+	}
+	return pa_buf_error(&e->chunk) ? pa_error_set(PA_ELIMIT, "an attempt's answers are too large to export") : 0;
+}
+
+/* libmicrohttpd asks for the next bytes of the body. */
+static ssize_t export_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	export *e = cls;
+	size_t n;
+
+	(void)pos;
+	while (e->sent == e->chunk.len) {
+		pa_buf_clear(&e->chunk);
+		e->sent = 0;
+		if (export_fill(e) != 0) {
+			/* The body stops short: no closing chunk, the client sees the file is cut. */
+			pa_err("lti: link %lld: CSV export stopped after attempt %lld: %s", (long long)e->v.link.id,
+			       (long long)e->after_id, pa_error_last());
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		if (!e->chunk.len)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	n = e->chunk.len - e->sent < max ? e->chunk.len - e->sent : max;
+	memcpy(buf, e->chunk.ptr + e->sent, n);
+	e->sent += n;
+	return (ssize_t)n;
+}
+
+/* Answer with the CSV file of v's link (taken over: v is left empty). */
+static enum MHD_Result csv_export(pa_http_request *r, pa_store *store, view *v, bool interactions)
+{
+	export *e = calloc(1, sizeof(*e));
+	struct MHD_Response *resp = NULL;
+	pa_buf cd = PA_BUF_INIT;
+
+	if (!e) {
+		view_dispose(v);
+		memset(v, 0, sizeof(*v));
+		return pa_http_queue(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0);
+	}
+	e->store = store;
+	e->interactions = interactions;
+	e->v = *v;
+	memset(v, 0, sizeof(*v));
+	pa_buf_init(&e->chunk, 0);
+	pa_buf_puts(&e->chunk, interactions ? CSV_INTERACTIONS_HEAD : CSV_ATTEMPTS_HEAD);
+	if (!(resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, export_read, e, export_free))) {
+		export_free(e);
+		return pa_http_queue(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, 0);
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8; header=present");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	pa_buf_printf(&cd, "attachment; filename=\"passerelle-link-%lld-%s.csv\"", (long long)e->v.link.id,
+		      interactions ? "interactions" : "attempts");
+	MHD_add_response_header(resp, "Content-Disposition", pa_buf_cstr(&cd));
+	pa_buf_dispose(&cd);
+	return pa_http_queue(r, MHD_HTTP_OK, resp, 0);
 }
 
 /* --- play --- */
@@ -644,6 +835,21 @@ static enum MHD_Result play(pa_http_request *r, pa_lti *lti, const view *v, int6
 
 typedef enum what { PAGE, ATTEMPTS_CSV, INTERACTIONS_CSV, PLAY } what;
 
+/* ?page= and ?per_page=: PA_EPARSE when one is not a number in bounds. */
+static int paging_args(paging *out, pa_http_request *r)
+{
+	const char *page = pa_http_arg(r, "page"), *per = pa_http_arg(r, "per_page");
+
+	memset(out, 0, sizeof(*out));
+	out->page = 1;
+	out->per_page = PER_PAGE;
+	if (page && pa_parse_int64(&out->page, page, 1, INT32_MAX) != 0)
+		return PA_EPARSE;
+	if (per && pa_parse_int64(&out->per_page, per, 1, PER_PAGE_MAX) != 0)
+		return PA_EPARSE;
+	return 0;
+}
+
 /* "<id>" or "<id>/<tail>". */
 static int parse_rest(int64_t *id, what *w, const char *rest)
 {
@@ -671,12 +877,15 @@ enum MHD_Result pa_lti_links_route(pa_http_request *r, pa_lti *lti, const char *
 	int64_t id, token_link = 0, learner_id = 0;
 	lang l = pick_lang(r);
 	enum MHD_Result ret;
+	paging want;
 	view v;
 	what w;
 	int rc;
 
 	if (parse_rest(&id, &w, rest) != 0)
-		return error_page(r, MHD_HTTP_NOT_FOUND, l, "Passerelle", l == FR ? "Cette page n’existe pas." : "No such page.");
+		return error_page(r, MHD_HTTP_NOT_FOUND, l, "Passerelle", T(l, W_NO_SUCH_PAGE));
+	if (paging_args(&want, r) != 0)
+		return error_page(r, MHD_HTTP_BAD_REQUEST, l, "Passerelle", T(l, W_NO_SUCH_PAGE));
 	if (!token || !*token)
 		return refuse(r, MHD_HTTP_FORBIDDEN, l, "no link token",
 			      "This page opens from the activity's link in the LMS.",
@@ -694,7 +903,10 @@ enum MHD_Result pa_lti_links_route(pa_http_request *r, pa_lti *lti, const char *
 		return refuse(r, MHD_HTTP_FORBIDDEN, l, "link token for another link",
 			      "This link is for another activity: open this one from the LMS.",
 			      "Ce lien est celui d’une autre activité : ouvrez celle-ci depuis la plateforme.");
-	rc = view_load(&v, lti->store, id, w != PLAY);
+	memset(&v, 0, sizeof(v));
+	rc = pa_store_lti_link_get(&v.link, lti->store, id);
+	if (rc == 0 && w == PAGE)
+		rc = view_page(&v, lti->store, &want);
 	if (rc == PA_ENOTFOUND && !v.link.id) {
 		ret = error_page(r, MHD_HTTP_NOT_FOUND, l, "Passerelle",
 					l == FR ? "Cette activité n’existe plus." : "This activity no longer exists.");
@@ -705,10 +917,8 @@ enum MHD_Result pa_lti_links_route(pa_http_request *r, pa_lti *lti, const char *
 						: "The attempts cannot be read right now: try again.");
 	} else if (w == PAGE) {
 		ret = page(r, &v, token, learner_id, l);
-	} else if (w == ATTEMPTS_CSV) {
-		ret = csv_attempts(r, &v);
-	} else if (w == INTERACTIONS_CSV) {
-		ret = csv_interactions(r, &v);
+	} else if (w == ATTEMPTS_CSV || w == INTERACTIONS_CSV) {
+		ret = csv_export(r, lti->store, &v, w == INTERACTIONS_CSV);
 	} else {
 		ret = play(r, lti, &v, learner_id, l);
 	}

@@ -16,6 +16,10 @@
 #define BATCH 16
 /* The worker looks at the table at least this often (ms). */
 #define IDLE_MS 1000
+/* Housekeeping: sent rows looked at (and failed rows deleted) per batch, a
+ * batch per turn of the worker while a round lasts, a round this often (ms). */
+#define PURGE_BATCH 500
+#define PURGE_EVERY_MS (10 * 60 * 1000)
 
 struct pa_lti_outbox {
 	pa_lti_outbox_config cfg;
@@ -23,6 +27,9 @@ struct pa_lti_outbox {
 	pthread_t thread;
 	bool started;
 	atomic_bool stopping;
+	/* the worker's housekeeping */
+	pa_store_lti_outbox_cursor cursor;
+	int64_t purge_at, purged;
 };
 
 int64_t pa_lti_outbox_backoff_ms(int64_t tries, long retry_after_s, int64_t max_s)
@@ -215,6 +222,39 @@ int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now)
 	return run(handled, o, now, true);
 }
 
+int pa_lti_outbox_purge_once(int64_t *deleted, bool *more, pa_lti_outbox *o, int64_t now)
+{
+	int64_t sent_before = o->cfg.keep_s > 0 ? now - o->cfg.keep_s * 1000 : 0;
+	int64_t failed_before = o->cfg.keep_failed_s > 0 ? now - o->cfg.keep_failed_s * 1000 : 0;
+
+	return pa_store_lti_outbox_purge(deleted, more, o->cfg.store, &o->cursor, sent_before, failed_before,
+					 PURGE_BATCH);
+}
+
+/* The worker's turn of housekeeping, when one is due. */
+static void purge(pa_lti_outbox *o, int64_t now)
+{
+	int64_t deleted = 0;
+	bool more = false;
+
+	if (now < o->purge_at || (o->cfg.keep_s <= 0 && o->cfg.keep_failed_s <= 0))
+		return;
+	if (pa_lti_outbox_purge_once(&deleted, &more, o, now) != 0) {
+		pa_warn("lti: grade delivery: deleting old scores: %s", pa_error_last());
+		more = false;
+	}
+	o->purged += deleted;
+	if (more) {
+		o->purge_at = now;   /* the next turn goes on */
+		return;
+	}
+	if (o->purged)
+		pa_info("lti: %lld delivered or failed score(s) older than lti_outbox_keep(_failed) deleted",
+			(long long)o->purged);
+	o->purged = 0;
+	o->purge_at = now + PURGE_EVERY_MS;
+}
+
 static void *worker(void *arg)
 {
 	pa_lti_outbox *o = arg;
@@ -229,6 +269,7 @@ static void *worker(void *arg)
 		 * which runs after that commit. An idle outbox costs the writer nothing. */
 		if (run(&handled, o, now, !woken) != 0)
 			pa_warn("lti: grade delivery: %s", pa_error_last());
+		purge(o, now);
 		if (handled == BATCH)
 			continue;   /* more may be due */
 		if (pa_store_lti_outbox_next(&next, o->cfg.store) == 0 && next - now < wait)
@@ -288,6 +329,8 @@ int pa_lti_grades_start(pa_lti *lti)
 		.allow_http = pa_config_bool(lti->cfg, PA_CFG_LTI_ALLOW_HTTP),
 		.backoff_max_s = pa_config_int(lti->cfg, PA_CFG_LTI_GRADE_BACKOFF_MAX),
 		.give_up_s = pa_config_int(lti->cfg, PA_CFG_LTI_GRADE_GIVE_UP),
+		.keep_s = pa_config_int(lti->cfg, PA_CFG_LTI_OUTBOX_KEEP),
+		.keep_failed_s = pa_config_int(lti->cfg, PA_CFG_LTI_OUTBOX_KEEP_FAILED),
 	};
 	int rc;
 

@@ -7,6 +7,11 @@
  * the platform's answer; a row still pending lti_grade_give_up seconds
  * after it was written fails at its next unsuccessful try. Everything is
  * in the table, so a restart goes on where the last run stopped.
+ *
+ * The worker also keeps the table small: rows delivered lti_outbox_keep
+ * seconds ago, and failed rows last tried lti_outbox_keep_failed seconds
+ * ago, are deleted a batch at a time (pa_store_lti_outbox_purge), a round
+ * every few minutes. Pending rows are never deleted.
  */
 #ifndef PA_LTI_OUTBOX_H
 #define PA_LTI_OUTBOX_H
@@ -33,6 +38,8 @@ typedef struct pa_lti_outbox_config {
 	bool allow_http;             /* lti_allow_http */
 	int64_t backoff_max_s;       /* lti_grade_backoff_max */
 	int64_t give_up_s;           /* lti_grade_give_up */
+	int64_t keep_s;              /* lti_outbox_keep; 0: delivered rows are kept */
+	int64_t keep_failed_s;       /* lti_outbox_keep_failed; 0: failed rows are kept */
 } pa_lti_outbox_config;
 
 int pa_lti_outbox_new(pa_lti_outbox **out, const pa_lti_outbox_config *cfg);
@@ -45,6 +52,12 @@ void pa_lti_outbox_free(pa_lti_outbox *o);
 
 /* Deliver what is due at now (at most a batch), in this thread: *handled how many rows were tried. */
 int pa_lti_outbox_run_once(size_t *handled, pa_lti_outbox *o, int64_t now);
+
+/*
+ * One batch of housekeeping at now, in this thread (the worker runs them
+ * itself): *deleted how many rows went, *more whether the round goes on.
+ */
+int pa_lti_outbox_purge_once(int64_t *deleted, bool *more, pa_lti_outbox *o, int64_t now);
 
 /*
  * Milliseconds before the next try of a row tried `tries` times (1, 2...):

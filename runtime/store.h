@@ -28,7 +28,7 @@
 typedef struct pa_store pa_store;
 
 /* The schema version this program writes and reads. */
-#define PA_STORE_SCHEMA_VERSION 5
+#define PA_STORE_SCHEMA_VERSION 6
 
 /* The SQLite file inside the data folder. */
 #define PA_STORE_SQLITE_FILE "passerelle.db"

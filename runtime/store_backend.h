@@ -67,6 +67,8 @@ typedef struct pa_store_lti_ops {
 	int (*link_get)(pa_store_lti_link *out, pa_store *store, int64_t id);
 	int (*grade_target_set)(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
 	int (*link_attempts)(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
+	int (*link_attempts_query)(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				   const pa_store_lti_attempts_query *q);
 	int (*launch_record)(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in);
 	/* --- outbox --- */
 	int (*outbox_due)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
@@ -75,6 +77,8 @@ typedef struct pa_store_lti_ops {
 	int (*outbox_list)(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			   size_t max);
 	int (*outbox_retry)(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+	int (*outbox_purge)(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			    int64_t sent_before, int64_t failed_before, size_t max);
 } pa_store_lti_ops;
 
 struct pa_store {

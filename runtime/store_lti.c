@@ -207,6 +207,16 @@ int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, p
 	return store->lti->link_attempts(out, count, store, link_id);
 }
 
+int pa_store_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				     const pa_store_lti_attempts_query *q)
+{
+	*out = NULL;
+	*count = 0;
+	if (total)
+		*total = 0;
+	return store->lti->link_attempts_query(out, count, total, store, q);
+}
+
 int pa_store_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in)
 {
 	memset(out, 0, sizeof(*out));
@@ -240,4 +250,15 @@ int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_st
 int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now)
 {
 	return store->lti->outbox_retry(retried, superseded, store, id, now);
+}
+
+int pa_store_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			      int64_t sent_before, int64_t failed_before, size_t max)
+{
+	if (deleted)
+		*deleted = 0;
+	*more = false;
+	if (!max)
+		return pa_error_set(PA_EINVAL, "store: an outbox purge needs a batch size");
+	return store->lti->outbox_purge(deleted, more, store, cursor, sent_before, failed_before, max);
 }

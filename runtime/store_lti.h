@@ -202,6 +202,21 @@ typedef struct pa_store_lti_link_attempt {
 int pa_store_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
 void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t count);
 
+/* Some of a link's attempts, for a page of them or a batch of an export. */
+typedef struct pa_store_lti_attempts_query {
+	int64_t link_id;
+	bool by_id;          /* attempt id order after after_id: each attempt once, whatever
+			      * learners do between two batches (exports); else latest
+			      * activity first (then newest attempt), skipping offset */
+	int64_t after_id;    /* by_id: the last attempt of the previous batch; 0 at first */
+	size_t offset;       /* not by_id */
+	size_t max;          /* at most this many; 0: all */
+} pa_store_lti_attempts_query;
+
+/* The attempts q asks for; *total (may be NULL) how many the link has in all. */
+int pa_store_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				     const pa_store_lti_attempts_query *q);
+
 /* --- outbox --- */
 
 /*
@@ -304,6 +319,28 @@ int pa_store_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_st
  * PA_ENOTFOUND when id is no failed row.
  */
 int pa_store_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+
+/*
+ * Housekeeping: old rows deleted a batch at a time, never a pending one.
+ * A sent row (delivered, or superseded) goes once it was sent and due
+ * before sent_before, unless it is the newest row of its attempt at its
+ * target: that one says what the platform was last told (the next commit
+ * is compared with it, the next timestamp follows it). A failed row goes
+ * once its last try was due before failed_before (0: failed rows stay
+ * until an admin retries them).
+ *
+ * A call looks at no more than max sent rows, from where the last call
+ * stopped (cursor: zero it to start over), and deletes no more than max
+ * failed rows: *deleted (may be NULL) counts the rows deleted, *more is
+ * true when rows may be left to look at (call again), false when the
+ * table was gone through (cursor zeroed for the next round).
+ */
+typedef struct pa_store_lti_outbox_cursor {
+	int64_t next_try, id;
+} pa_store_lti_outbox_cursor;
+
+int pa_store_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			      int64_t sent_before, int64_t failed_before, size_t max);
 
 /*
  * The worker's wake-up: pa_store_lti_outbox_wait returns true when a row

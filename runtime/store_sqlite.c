@@ -237,6 +237,10 @@ static const char *const migrations[] = {
 	"DROP TABLE attempt_scos;"
 	"ALTER TABLE attempt_scos_v5 RENAME TO attempt_scos;"
 	"CREATE UNIQUE INDEX attempt_scos_attempt_sco ON attempt_scos(attempt_id, sco);",
+	/* 6: a link's attempts found from the link (its instructors' page, a page
+	 * at a time, and its CSV exports, a batch at a time), not by a scan of
+	 * every link's. */
+	"CREATE INDEX IF NOT EXISTS lti_grade_targets_link ON lti_grade_targets(link_id, attempt_id);",
 };
 
 #define SCHEMA_VERSION ((int)PA_ARRAY_SIZE(migrations))

@@ -33,6 +33,7 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.link_get = pa_sqlite_lti_link_get,
 	.grade_target_set = pa_sqlite_lti_grade_target_set,
 	.link_attempts = pa_sqlite_lti_link_attempts,
+	.link_attempts_query = pa_sqlite_lti_link_attempts_query,
 	.launch_record = pa_sqlite_lti_launch_record,
 	/* --- outbox --- */
 	.outbox_due = pa_sqlite_lti_outbox_due,
@@ -40,4 +41,5 @@ const pa_store_lti_ops pa_sqlite_lti_ops = {
 	.outbox_record = pa_sqlite_lti_outbox_record,
 	.outbox_list = pa_sqlite_lti_outbox_list,
 	.outbox_retry = pa_sqlite_lti_outbox_retry,
+	.outbox_purge = pa_sqlite_lti_outbox_purge,
 };

@@ -33,6 +33,8 @@ int pa_sqlite_lti_link_upsert(pa_store_lti_link *out, pa_store *store, const pa_
 int pa_sqlite_lti_link_get(pa_store_lti_link *out, pa_store *store, int64_t id);
 int pa_sqlite_lti_grade_target_set(pa_store *store, int64_t attempt_id, int64_t link_id, const char *user_ref);
 int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id);
+int pa_sqlite_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				      const pa_store_lti_attempts_query *q);
 int pa_sqlite_lti_launch_record(pa_store_lti_launch_out *out, pa_store *store, const pa_store_lti_launch_in *in);
 /* --- outbox (store_sqlite_lti_outbox.c) --- */
 int pa_sqlite_lti_outbox_due(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, int64_t now, size_t max);
@@ -41,6 +43,8 @@ int pa_sqlite_lti_outbox_record(size_t *recorded, pa_store *store, const pa_stor
 int pa_sqlite_lti_outbox_list(pa_store_lti_outbox_row **out, size_t *count, pa_store *store, pa_outbox_filter filter,
 			      size_t max);
 int pa_sqlite_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *store, int64_t id, int64_t now);
+int pa_sqlite_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			       int64_t sent_before, int64_t failed_before, size_t max);
 /*
  * In the transaction of a commit (store_sqlite.c commit_job, after the
  * attempt's row is updated), and of setting a grade target: a row for

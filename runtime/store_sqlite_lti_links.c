@@ -18,6 +18,10 @@ enum {
 	ST_VERSION,
 	ST_NEW_ATTEMPT,
 	ST_NONCE,
+	ST_ATTEMPTS_AFTER,
+	ST_ATTEMPTS_COUNT,
+	ST_READ_BEGIN,
+	ST_READ_END,
 };
 
 #define LINK_COLUMNS \
@@ -58,11 +62,16 @@ static const char *const sql_new_attempt =
 static const char *const sql_nonce =
 	"INSERT INTO lti_nonces (scope, value, data, expires) VALUES (?1, ?2, NULL, ?3) "
 	"ON CONFLICT (scope, value) DO UPDATE SET expires = excluded.expires WHERE lti_nonces.expires <= ?4";
-static const char *const sql_attempts =
-	"SELECT a.id, a.learner_id, l.subject, l.name, a.completion_status, a.success_status, "
-	"a.score_scaled, a.last_seq, a.created, a.updated "
-	"FROM lti_grade_targets g JOIN attempts a ON a.id = g.attempt_id "
-	"JOIN learners l ON l.id = a.learner_id WHERE g.link_id = ?1 ORDER BY a.updated DESC, a.id DESC";
+#define ATTEMPT_ROWS \
+	"SELECT a.id, a.learner_id, l.subject, l.name, a.completion_status, a.success_status, " \
+	"a.score_scaled, a.last_seq, a.created, a.updated " \
+	"FROM lti_grade_targets g JOIN attempts a ON a.id = g.attempt_id " \
+	"JOIN learners l ON l.id = a.learner_id WHERE g.link_id = ?1 "
+static const char *const sql_attempts = ATTEMPT_ROWS "ORDER BY a.updated DESC, a.id DESC LIMIT ?2 OFFSET ?3";
+static const char *const sql_attempts_after = ATTEMPT_ROWS "AND g.attempt_id > ?2 ORDER BY g.attempt_id LIMIT ?3";
+static const char *const sql_attempts_count =
+	"SELECT count(*) FROM lti_grade_targets g JOIN attempts a ON a.id = g.attempt_id "
+	"JOIN learners l ON l.id = a.learner_id WHERE g.link_id = ?1";
 
 void pa_store_lti_link_dispose(pa_store_lti_link *l)
 {
@@ -349,20 +358,54 @@ void pa_store_lti_link_attempts_free(pa_store_lti_link_attempt *list, size_t cou
 }
 
 typedef struct attempts_args {
-	int64_t link_id;
+	const pa_store_lti_attempts_query *q;
 	pa_store_lti_link_attempt *list;
 	size_t count;
+	int64_t *total;
 } attempts_args;
+
+static int64_t as_limit(size_t n)
+{
+	return n == 0 ? -1 : n > INT64_MAX ? INT64_MAX : (int64_t)n;
+}
 
 static int attempts_job(pa_sqlite_conn *c, void *arg)
 {
 	attempts_args *a = arg;
+	const pa_store_lti_attempts_query *q = a->q;
 	sqlite3_stmt *st = NULL;
-	int rc, src;
+	bool began = false;
+	int rc, src = SQLITE_DONE;
 
-	if ((rc = pa_sqlite_stmt(&st, c, ST_ATTEMPTS, sql_attempts)) != 0)
-		goto done;
-	sqlite3_bind_int64(st, 1, a->link_id);
+	/* One read transaction: the total and the rows agree. */
+	if (a->total) {
+		if ((rc = pa_sqlite_stmt(&st, c, ST_READ_BEGIN, "BEGIN")) != 0 ||
+		    (rc = pa_sqlite_step_done(c, st, "begin a read")) != 0)
+			goto done;
+		pa_sqlite_stmt_done(st);
+		st = NULL;
+		began = true;
+		if ((rc = pa_sqlite_stmt(&st, c, ST_ATTEMPTS_COUNT, sql_attempts_count)) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, q->link_id);
+		if ((rc = pa_sqlite_step_row(c, st, "count the link's attempts")) != 0)
+			goto done;
+		*a->total = sqlite3_column_int64(st, 0);
+		pa_sqlite_stmt_done(st);
+		st = NULL;
+	}
+	if (q->by_id) {
+		if ((rc = pa_sqlite_stmt(&st, c, ST_ATTEMPTS_AFTER, sql_attempts_after)) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 2, q->after_id);
+		sqlite3_bind_int64(st, 3, as_limit(q->max));
+	} else {
+		if ((rc = pa_sqlite_stmt(&st, c, ST_ATTEMPTS, sql_attempts)) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 2, as_limit(q->max));
+		sqlite3_bind_int64(st, 3, q->offset > INT64_MAX ? INT64_MAX : (int64_t)q->offset);
+	}
+	sqlite3_bind_int64(st, 1, q->link_id);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		pa_store_lti_link_attempt *t = pa_array_push(&a->list, &a->count, sizeof(*t));
 
@@ -387,12 +430,20 @@ static int attempts_job(pa_sqlite_conn *c, void *arg)
 		rc = pa_sqlite_fail(c, src, "list the link's attempts");
 done:
 	pa_sqlite_stmt_done(st);
+	if (began && pa_sqlite_stmt(&st, c, ST_READ_END, "COMMIT") == 0) {
+		int end = pa_sqlite_step_done(c, st, "end a read");
+
+		if (!rc)
+			rc = end;
+		pa_sqlite_stmt_done(st);
+	}
 	return rc;
 }
 
-int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id)
+int pa_sqlite_lti_link_attempts_query(pa_store_lti_link_attempt **out, size_t *count, int64_t *total, pa_store *store,
+				      const pa_store_lti_attempts_query *q)
 {
-	attempts_args a = { link_id, NULL, 0 };
+	attempts_args a = { q, NULL, 0, total };
 	int rc = pa_sqlite_read(store, attempts_job, &a);
 
 	*out = NULL;
@@ -404,4 +455,11 @@ int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, 
 	*out = a.list;
 	*count = a.count;
 	return 0;
+}
+
+int pa_sqlite_lti_link_attempts(pa_store_lti_link_attempt **out, size_t *count, pa_store *store, int64_t link_id)
+{
+	pa_store_lti_attempts_query q = { link_id, false, 0, 0, 0 };
+
+	return pa_sqlite_lti_link_attempts_query(out, count, NULL, store, &q);
 }

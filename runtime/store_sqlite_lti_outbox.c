@@ -27,6 +27,9 @@ enum {
 	S_RETRY,
 	S_FAILED_ID,
 	S_DEFER,
+	S_PURGE_SCAN,
+	S_PURGE_DELETE,
+	S_PURGE_FAILED,
 	S_END
 };
 _Static_assert(S_END <= PA_SQLITE_SLOTS_LTI_OUTBOX + 32, "the outbox has 32 statement slots");
@@ -104,6 +107,20 @@ static const char sql_retry[] =
 static const char sql_failed_id[] = "SELECT state FROM lti_outbox WHERE id = ?1";
 static const char sql_defer[] =
 	"UPDATE lti_outbox SET next_try = max(next_try, ?2) WHERE id = ?1 AND state = 'pending'";
+
+/* Sent rows due before ?4, from the cursor (?1, ?2) on in the order of the
+ * index lti_outbox_due, and whether each may go: sent before ?4, and not
+ * the newest row of its attempt at its target. */
+static const char sql_purge_scan[] =
+	"SELECT o.id, o.next_try, o.sent < ?4 AND EXISTS (SELECT 1 FROM lti_outbox n "
+	"  WHERE n.link_id = o.link_id AND n.user_ref = o.user_ref AND n.id > o.id "
+	"  AND n.attempt_id = o.attempt_id) "
+	"FROM lti_outbox o WHERE o.state = 'sent' AND o.next_try >= ?1 AND (o.next_try > ?1 OR o.id > ?2) "
+	"AND o.next_try < ?4 ORDER BY o.next_try, o.id LIMIT ?3";
+static const char sql_purge_delete[] = "DELETE FROM lti_outbox WHERE id = ?1 AND state = 'sent'";
+static const char sql_purge_failed[] =
+	"DELETE FROM lti_outbox WHERE id IN (SELECT id FROM lti_outbox WHERE state = 'failed' "
+	"AND next_try < ?1 ORDER BY next_try LIMIT ?2)";
 
 static const char *const state_names[] = {
 	[PA_OUTBOX_PENDING] = "pending",
@@ -597,5 +614,100 @@ int pa_sqlite_lti_outbox_retry(int64_t *retried, int64_t *superseded, pa_store *
 		*superseded = a.superseded;
 	if (a.retried)
 		pa_store_lti_outbox_notify();
+	return 0;
+}
+
+/* --- housekeeping --- */
+
+typedef struct purge_args {
+	pa_store_lti_outbox_cursor from, to;   /* to: where the next call starts */
+	int64_t sent_before, failed_before, max;
+	int64_t deleted;
+	bool more;
+} purge_args;
+
+static int purge_job(pa_sqlite_conn *c, void *arg)
+{
+	purge_args *a = arg;
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL, seen = 0;
+	size_t nids = 0;
+	int src, rc = 0;
+
+	a->deleted = 0;
+	a->more = false;
+	a->to = a->from;
+	if (a->failed_before > 0) {
+		if ((rc = pa_sqlite_stmt(&st, c, S_PURGE_FAILED, sql_purge_failed)) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, a->failed_before);
+		sqlite3_bind_int64(st, 2, a->max);
+		if ((rc = pa_sqlite_step_done(c, st, "delete old failed scores")) != 0)
+			goto done;
+		a->deleted += sqlite3_changes(pa_sqlite_db(c));
+		a->more = sqlite3_changes(pa_sqlite_db(c)) == a->max;
+		pa_sqlite_stmt_done(st);
+		st = NULL;
+	}
+	/* Look first, delete after: the scan reads the index the deletes change. */
+	if ((rc = pa_sqlite_stmt(&st, c, S_PURGE_SCAN, sql_purge_scan)) != 0)
+		goto done;
+	sqlite3_bind_int64(st, 1, a->from.next_try);
+	sqlite3_bind_int64(st, 2, a->from.id);
+	sqlite3_bind_int64(st, 3, a->max);
+	sqlite3_bind_int64(st, 4, a->sent_before);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		seen++;
+		a->to.id = sqlite3_column_int64(st, 0);
+		a->to.next_try = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_int(st, 2)) {
+			int64_t *id = pa_array_push(&ids, &nids, sizeof(*ids));
+
+			if (!id) {
+				rc = pa_error_set(PA_ENOMEM, "store: out of memory");
+				goto done;
+			}
+			*id = a->to.id;
+		}
+	}
+	if (src != SQLITE_DONE) {
+		rc = pa_sqlite_fail(c, src, "old scores");
+		goto done;
+	}
+	pa_sqlite_stmt_done(st);
+	st = NULL;
+	for (size_t i = 0; i < nids; i++) {
+		if ((rc = pa_sqlite_stmt(&st, c, S_PURGE_DELETE, sql_purge_delete)) != 0)
+			goto done;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((rc = pa_sqlite_step_done(c, st, "delete an old score")) != 0)
+			goto done;
+		a->deleted += sqlite3_changes(pa_sqlite_db(c));
+		pa_sqlite_stmt_done(st);
+		st = NULL;
+	}
+	if (seen == a->max)
+		a->more = true;
+	else
+		a->to.next_try = a->to.id = 0;   /* gone through: the next round starts over */
+done:
+	pa_sqlite_stmt_done(st);
+	free(ids);
+	return rc;
+}
+
+int pa_sqlite_lti_outbox_purge(int64_t *deleted, bool *more, pa_store *store, pa_store_lti_outbox_cursor *cursor,
+			       int64_t sent_before, int64_t failed_before, size_t max)
+{
+	purge_args a = { *cursor, *cursor, sent_before, failed_before, max > INT64_MAX ? INT64_MAX : (int64_t)max, 0,
+			 false };
+	int rc;
+
+	if ((rc = pa_sqlite_write(store, purge_job, &a)) != 0)
+		return rc;   /* rolled back: the cursor stays where it was */
+	*cursor = a.to;
+	if (deleted)
+		*deleted = a.deleted;
+	*more = a.more;
 	return 0;
 }

@@ -144,6 +144,55 @@ test('the CSV files: UTF-8 with BOM, RFC 4180, formulas kept as text', async () 
   await context.close();
 });
 
+test('the page a page of learners at a time, axe-clean; the CSV files still have every attempt', async () => {
+  const { context, page } = await instructorPage('en-US');
+  const url = new URL(page.url());
+  url.searchParams.set('per_page', '1');   // 100 by default: two learners make two pages of one
+  await page.goto(url.href);
+  const names = ['Ada Lovelace', 'Bob, "the" <builder>'];
+  // The learner in the attempts table (the first table of the page).
+  const shown = async () => page.locator('tbody th[scope="row"]').first().textContent();
+  const first = await page.textContent('main');
+  assert.match(first, /Attempts \(2\)/);
+  assert.match(first, /Attempts 1–1 of 2, page 1 of 2/);
+  assert.equal(await page.locator('a[rel="prev"]').count(), 0);
+  const onFirst = await shown();
+  let violations = await axe(page);
+  assert.deepEqual(violations, [], report('link page, page 1 of 2', violations));
+
+  await page.getByRole('link', { name: /Next page/ }).click();
+  await page.waitForURL(/[?&]page=2/);
+  const second = await page.textContent('main');
+  assert.match(second, /Attempts 2–2 of 2, page 2 of 2/);
+  assert.equal(await page.locator('a[rel="next"]').count(), 0);
+  const onSecond = await shown();
+  // Each learner on one page, and only there.
+  assert.deepEqual([onFirst, onSecond].sort(), [...names].sort());
+  assert.ok(!second.includes(onFirst), `${onFirst} is on page 1 only`);
+  await page.screenshot({ path: join(tmp, 'link-page-2.png'), fullPage: true });
+  violations = await axe(page);
+  assert.deepEqual(violations, [], report('link page, page 2 of 2', violations));
+  await page.getByRole('link', { name: /Previous page/ }).click();
+  await page.waitForURL(/[?&]page=1/);
+  assert.equal(await shown(), onFirst);
+
+  // The files do not follow the pages: every attempt, streamed in chunks.
+  for (const [file, lines] of [['attempts', 4], ['interactions', 5]]) {
+    const href = await page.locator(`a[href*="/${file}.csv"]`).getAttribute('href');
+    const res = await fetch(new URL(href, tool));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('transfer-encoding'), 'chunked');
+    const rows = (await res.text()).replace(/^\ufeff/, '').split('\r\n');
+    assert.equal(rows.length, lines, rows.join('\n'));
+    assert.ok(rows.some((r) => r.includes(',Ada Lovelace,learner-ada,')), rows.join('\n'));
+    assert.ok(rows.some((r) => r.includes(',learner-bob,')), rows.join('\n'));
+  }
+  // Not a page number: refused, in words.
+  url.searchParams.set('page', '0');
+  assert.equal((await fetch(url.href)).status, 400);
+  await context.close();
+});
+
 test('"Play this module" opens the instructor\'s own attempt in the player', async () => {
   const { context, page } = await instructorPage('en-US');
   await page.getByRole('link', { name: 'Play this module' }).click();

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "common/util.h"
 #include "lti/launch.h"
@@ -483,6 +484,172 @@ static void test_instructor__csv_files(void **state)
 	reply_dispose(&r);
 }
 
+/* How many times what occurs in text. */
+static size_t occurrences(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_instructor__the_page_a_page_at_a_time(void **state)
+{
+	reply r;
+
+	(void)state;
+	serve();
+	/* One learner a page: Bob's attempt was played last, it comes first. */
+	get_link(&r, "", "&per_page=1", NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.body, "Attempts (2)");
+	assert_has(&r.body, "<nav class=\"pages\" aria-label=\"Pages of attempts\"><p>Attempts 1–1 of 2, page 1 of 2</p>");
+	assert_int_equal(occurrences(r.body.ptr, "<th scope=\"row\">"), 1 + 1);   /* Bob, and his answer */
+	assert_has(&r.body, "=cmd|&#39; /C calc&#39;!A0");
+	assert_has(&r.body, "@SUM(A1)");
+	assert_has(&r.body, "&amp;page=2&amp;per_page=1#attempts\">Next page →</a>");
+	assert_null(strstr(r.body.ptr, "rel=\"prev\""));
+	assert_null(strstr(r.body.ptr, "Lovelace, Ada"));   /* on her own page */
+	reply_dispose(&r);
+	get_link(&r, "", "&per_page=1&page=2&lang=fr", NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.body, "<p>Tentatives 2–2 sur 2, page 2 sur 2</p>");
+	assert_has(&r.body, "&amp;lang=fr&amp;page=1&amp;per_page=1#attempts\">← Page précédente</a>");
+	assert_null(strstr(r.body.ptr, "rel=\"next\""));
+	assert_int_equal(occurrences(r.body.ptr, "<th scope=\"row\">"), 1 + 2);   /* Ada, and her two answers */
+	assert_has(&r.body, "<th scope=\"row\">Lovelace, Ada</th>");
+	assert_null(strstr(r.body.ptr, "@SUM(A1)"));
+	reply_dispose(&r);
+	/* Past the last page (learners left since the link was made): the last one. */
+	get_link(&r, "", "&per_page=1&page=9", NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.body, "Attempts 2–2 of 2, page 2 of 2");
+	reply_dispose(&r);
+	/* All on one page: no page links. */
+	get_link(&r, "", "&page=1", NULL);
+	assert_null(strstr(r.body.ptr, "<nav"));
+	reply_dispose(&r);
+	/* Not a page. */
+	get_link(&r, "", "&page=0", NULL);
+	assert_int_equal(r.status, 400);
+	reply_dispose(&r);
+	get_link(&r, "", "&page=2x", NULL);
+	assert_int_equal(r.status, 400);
+	reply_dispose(&r);
+	get_link(&r, "", "&per_page=501", NULL);
+	assert_int_equal(r.status, 400);
+	assert_has(&r.body, "No such page.");
+	reply_dispose(&r);
+}
+
+/* A link with n learners' attempts (not played), written behind the store's back in one go. */
+static int64_t crowded_link(const char *rlid, int n)
+{
+	pa_store_lti_link in = { 0 }, out = { 0 };
+	pa_buf path = PA_BUF_INIT, q = PA_BUF_INIT;
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	int64_t id;
+
+	in.lti_version = 13;
+	in.owner_id = 1;
+	in.resource_link_id = (char *)rlid;
+	in.title = "Crowded";
+	in.package_id = F->pkg2004;
+	assert_int_equal(pa_store_lti_link_upsert(&out, F->store, &in), 0);
+	id = out.id;
+	pa_store_lti_link_dispose(&out);
+	/* Last access: the later, the higher the learner's number (the page's order). */
+	pa_buf_printf(&q, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+		      "INSERT INTO learners (subject, name, created) SELECT '%s ' || i, 'Learner ' || i, 0 FROM n;"
+		      "INSERT INTO attempts (version_id, learner_id, created, updated) SELECT %lld, id, 1000, "
+		      "  1000000 + CAST(substr(subject, %zu) AS INTEGER) FROM learners WHERE subject LIKE '%s %%';"
+		      "INSERT INTO lti_grade_targets (attempt_id, link_id, user_ref, created) SELECT a.id, %lld, "
+		      "  'u' || a.id, 0 FROM attempts a JOIN learners l ON l.id = a.learner_id WHERE l.subject LIKE '%s %%';",
+		      n, rlid, (long long)F->v2004, strlen(rlid) + 2, rlid, (long long)id, rlid);
+	pa_buf_printf(&path, "%s/%s", F->data.ptr, PA_STORE_SQLITE_FILE);
+	assert_int_equal(sqlite3_open_v2(path.ptr, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, q.ptr, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", q.ptr, err);
+	sqlite3_close(db);
+	pa_buf_dispose(&path);
+	pa_buf_dispose(&q);
+	return id;
+}
+
+static void get_crowded(reply *out, int64_t link, const char *tail, const char *query)
+{
+	pa_buf path = PA_BUF_INIT;
+
+	link_path(&path, link, F->teacher, 600, tail);
+	if (query)
+		pa_buf_puts(&path, query);
+	http(out, "GET", path.ptr, NULL);
+	pa_buf_dispose(&path);
+}
+
+static void test_instructor__many_learners(void **state)
+{
+	enum { N = 1234 };   /* more than six batches of the export, thirteen pages */
+	static bool seen[N + 1];
+	int64_t link, last_id = 0;
+	size_t lines = 0;
+	pa_buf q = PA_BUF_INIT;
+	reply r;
+
+	(void)state;
+	serve();
+	link = crowded_link("crowd", N);
+	/* Every page: 100 learners, the latest first, each once. */
+	for (int page = 1; page <= 13; page++) {
+		char query[32];
+		int on_page = page < 13 ? 100 : N - 1200;
+
+		snprintf(query, sizeof(query), "&page=%d", page);
+		get_crowded(&r, link, "", query);
+		assert_int_equal(r.status, 200);
+		assert_has(&r.body, "Attempts (1234)");
+		assert_int_equal(occurrences(r.body.ptr, "<th scope=\"row\">Learner "), on_page);
+		for (int k = 0; k < on_page; k++) {
+			int learner = N - ((page - 1) * 100 + k);
+
+			pa_buf_clear(&q);
+			pa_buf_printf(&q, "<th scope=\"row\">Learner %d</th>", learner);
+			assert_has(&r.body, q.ptr);
+			assert_false(seen[learner]);
+			seen[learner] = true;
+		}
+		reply_dispose(&r);
+	}
+	/* The attempts file: every attempt, once, in attempt order, through the stream. */
+	get_crowded(&r, link, "/attempts.csv", NULL);
+	assert_int_equal(r.status, 200);
+	assert_has(&r.headers, "Transfer-Encoding: chunked");
+	assert_has(&r.headers, "attachment; filename=\"passerelle-link-");
+	assert_true(pa_str_startswith(r.body.ptr, "\xEF\xBB\xBF" "attempt_id,learner_name,"));
+	for (const char *p = strstr(r.body.ptr, "\r\n") + 2; *p; p = strstr(p, "\r\n") + 2) {
+		int64_t id = strtoll(p, NULL, 10);
+
+		assert_true(id > last_id);
+		last_id = id;
+		assert_true(strstr(p, ",Learner ") != NULL);
+		assert_non_null(strstr(p, ",unknown,unknown,,,0.00,1970-01-01T00:00:01Z,1970-01-01T00:"));
+		lines++;
+	}
+	assert_int_equal(lines, N);
+	assert_int_equal(occurrences(r.body.ptr, "\r\n"), N + 1);
+	reply_dispose(&r);
+	/* No answers: the header alone, still streamed. */
+	get_crowded(&r, link, "/interactions.csv", NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.ptr, "\xEF\xBB\xBF" "attempt_id,learner_name,lms_user_id,sco,interaction_id,type,"
+			    "learner_response,result,latency_seconds,timestamp,description\r\n");
+	reply_dispose(&r);
+	pa_buf_dispose(&q);
+}
+
 static void test_instructor__link_tokens_are_checked(void **state)
 {
 	pa_buf path = PA_BUF_INIT;
@@ -662,6 +829,8 @@ int main(void)
 		cmocka_unit_test(test_instructor__report_reads_scorm12_names),
 		cmocka_unit_test(test_instructor__page_lists_attempts_and_answers),
 		cmocka_unit_test(test_instructor__csv_files),
+		cmocka_unit_test(test_instructor__the_page_a_page_at_a_time),
+		cmocka_unit_test(test_instructor__many_learners),
 		cmocka_unit_test(test_instructor__link_tokens_are_checked),
 		cmocka_unit_test(test_instructor__play_opens_the_instructors_own_attempt),
 		cmocka_unit_test(test_instructor__a_link_without_a_module),

@@ -155,6 +155,51 @@ static void test_oauth1__lti11_consumer_vector(void **state)
 			 "c64d84750dcb21febd995058588f019f", NULL, "/tuo1sYQB8oKiKfbR7xB7ayuv0s=");
 }
 
+/*
+ * The worked launch of the IMS Basic LTI Implementation Guide (v1.0, 2010;
+ * carried into the LTI 1.1 Implementation Guide): consumer key "12345",
+ * secret "secret", http://dr-chuck.com/ims/php-simple/tool.php, its nonce,
+ * timestamp and the oauth_signature it prints. We could not read the
+ * guide's page here; the values are those that IMS-based consumers test
+ * against as "the example in the docs" (Canvas's BasicLTI spec, the
+ * ims-lti gem, lti_outbound), and python3-oauthlib recomputes the same
+ * signature. The guide's sample form is said to post oauth_callback=
+ * about:blank too, outside the signed parameters: every posted parameter
+ * is signed (RFC 5849 3.4.1.3.1), so that form would be refused.
+ */
+static void test_oauth1__ims_guide_launch(void **state)
+{
+	const char *body = "basiclti_submit=Launch+Endpoint+with+BasicLTI+Data&context_id=456434513"
+			   "&context_label=SI182&context_title=Design+of+Personal+Environments"
+			   "&lis_person_contact_email_primary=user%40school.edu&lis_person_name_full=Jane+Q.+Public"
+			   "&lis_person_sourced_id=school.edu%3Auser&lti_message_type=basic-lti-launch-request"
+			   "&lti_version=LTI-1p0&oauth_consumer_key=12345&oauth_nonce=c8350c0e47782d16d2fa48b2090c1d8f"
+			   "&oauth_signature=TPFPK4u3NwmtLt0nDMP1G1zG30U%3D&oauth_signature_method=HMAC-SHA1"
+			   "&oauth_timestamp=1251600739&oauth_version=1.0&resource_link_id=120988f929-274612"
+			   "&roles=Instructor&tool_consumer_instance_description=University+of+School+%28LMSng%29"
+			   "&tool_consumer_instance_guid=lmsng.school.edu&user_id=292832126";
+	pa_buf with_callback = PA_BUF_INIT;
+	pa_form params;
+
+	(void)state;
+	expect_signature("POST", "http://dr-chuck.com/ims/php-simple/tool.php", NULL, body, "secret", NULL,
+			 "TPFPK4u3NwmtLt0nDMP1G1zG30U=");
+	/* The default port changes nothing; https is another base string. */
+	collect(&params, "http://DR-CHUCK.com:80/ims/php-simple/tool.php", NULL, body);
+	assert_int_equal(pa_oauth1_verify("POST", "http://DR-CHUCK.com:80/ims/php-simple/tool.php", &params, "secret",
+					  NULL), 0);
+	assert_int_equal(pa_oauth1_verify("POST", "https://dr-chuck.com/ims/php-simple/tool.php", &params, "secret",
+					  NULL), PA_EINVALID);
+	pa_form_dispose(&params);
+	pa_buf_puts(&with_callback, body);
+	pa_buf_puts(&with_callback, "&oauth_callback=about%3Ablank");
+	collect(&params, "http://dr-chuck.com/ims/php-simple/tool.php", NULL, with_callback.ptr);
+	assert_int_equal(pa_oauth1_verify("POST", "http://dr-chuck.com/ims/php-simple/tool.php", &params, "secret",
+					  NULL), PA_EINVALID);
+	pa_form_dispose(&params);
+	pa_buf_dispose(&with_callback);
+}
+
 /* UTF-8, every reserved character, a parameter sent three times (sorted by value), a secret with '&'. */
 static void test_oauth1__utf8_reserved_duplicates(void **state)
 {
@@ -303,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_oauth1__rfc5849_base_string),
 		cmocka_unit_test(test_oauth1__base_uri),
 		cmocka_unit_test(test_oauth1__lti11_consumer_vector),
+		cmocka_unit_test(test_oauth1__ims_guide_launch),
 		cmocka_unit_test(test_oauth1__utf8_reserved_duplicates),
 		cmocka_unit_test(test_oauth1__refusals),
 		cmocka_unit_test(test_oauth1__header_parse),

@@ -306,7 +306,7 @@ static int no_sign(pa_buf *out, void *ctx, const json_t *claims)
 
 static pa_lti_outbox *new_outbox(fixture *f, int64_t give_up_s)
 {
-	pa_lti_outbox_config cfg = { f->store, no_sign, NULL, fake_send11, 2, true, 3600, give_up_s };
+	pa_lti_outbox_config cfg = { f->store, no_sign, NULL, fake_send11, 2, true, 3600, give_up_s, 0, 0 };
 	pa_lti_outbox *o;
 
 	assert_int_equal(pa_lti_outbox_new(&o, &cfg), 0);
@@ -411,6 +411,138 @@ static void test_outbox__retry_give_up_and_admin_retry(void **state)
 	assert_string_equal(row.last_answer, "superseded by #3");
 	pa_store_lti_outbox_row_dispose(&row);
 	pa_lti_outbox_free(o);
+	teardown(&f);
+}
+
+/* The ids of every row, oldest first, as "1 2 3". */
+static void ids_of(pa_buf *out, fixture *f)
+{
+	pa_store_lti_outbox_row *rows;
+	size_t n = rows_all(&rows, f);
+
+	pa_buf_clear(out);
+	for (size_t i = 0; i < n; i++)
+		pa_buf_printf(out, "%s%lld", i ? " " : "", (long long)rows[i].id);
+	pa_store_lti_outbox_rows_free(rows, n);
+}
+
+static void test_outbox__old_rows_purged_in_batches(void **state)
+{
+	fixture f;
+	pa_store_lti_outbox_cursor cursor = { 0, 0 };
+	pa_lti_outbox_config cfg;
+	pa_lti_outbox *o;
+	pa_buf q = PA_BUF_INIT, ids = PA_BUF_INIT;
+	int64_t bob, carol, alice2, now, old, deleted, total = 0;
+	int calls = 0;
+	bool more = true;
+
+	(void)state;
+	setup(&f, "outbox-purge", "https://lms.example/li/7", "https://lms.example/token");
+	bob = new_attempt(&f, "lti13 https://lms.example bob");
+	carol = new_attempt(&f, "lti13 https://lms.example carol");
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, f.attempt_id, f.link13, "alice"), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, bob, f.link13, "bob"), 0);
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, carol, f.link13, "carol"), 0);
+	commit(&f, f.attempt_id, "incomplete", "unknown", true, 0.1);   /* #1 */
+	commit(&f, f.attempt_id, NULL, NULL, true, 0.2);                /* #2 */
+	commit(&f, f.attempt_id, NULL, NULL, true, 0.3);                /* #3: alice's attempt's newest */
+	commit(&f, bob, "incomplete", "unknown", true, 0.5);            /* #4 */
+	commit(&f, bob, NULL, NULL, true, 0.6);                         /* #5 */
+	commit(&f, bob, NULL, NULL, true, 0.7);                         /* #6 */
+	commit(&f, carol, "incomplete", "unknown", true, 0.4);          /* #7 */
+	commit(&f, carol, NULL, NULL, true, 0.45);                      /* #8 */
+	/* Alice's second attempt, at the same target. */
+	alice2 = new_attempt(&f, "lti13 https://lms.example alice");
+	assert_int_equal(pa_store_lti_grade_target_set(f.store, alice2, f.link13, "alice"), 0);
+	commit(&f, alice2, "completed", "passed", true, 0.9);           /* #9 */
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "1 2 3 4 5 6 7 8 9");
+
+	/* 40 days ago: sent (#1 #2 #3, #8, #9), failed (#4), still pending (#5);
+	 * #6 sent a moment ago; #7 due long ago but sent a moment ago. */
+	now = pa_store_now_ms();
+	old = now - 40LL * 86400 * 1000;
+	pa_buf_printf(&q, "UPDATE lti_outbox SET state = 'sent', sent = %lld, next_try = %lld WHERE id IN (1, 2, 3, 8, 9);"
+		      "UPDATE lti_outbox SET state = 'failed', next_try = %lld WHERE id = 4;"
+		      "UPDATE lti_outbox SET next_try = %lld WHERE id = 5;"
+		      "UPDATE lti_outbox SET state = 'sent', sent = %lld, next_try = %lld WHERE id = 6;"
+		      "UPDATE lti_outbox SET state = 'sent', sent = %lld, next_try = %lld WHERE id = 7;",
+		      (long long)old, (long long)old, (long long)old, (long long)old, (long long)now,
+		      (long long)now - 1000, (long long)now, (long long)old);
+	sql(f.dir, q.ptr);
+
+	/* Kept 30 days, one row looked at per call: the six sent rows due before the
+	 * bound (#1 #2 #3 #7 #8 #9) take six calls, the seventh finds the end. */
+	while (more) {
+		assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, now - 30LL * 86400 * 1000,
+							   0, 1), 0);
+		assert_true(deleted <= 1);
+		total += deleted;
+		calls++;
+		assert_true(calls <= 7);
+	}
+	assert_int_equal(calls, 7);
+	assert_int_equal(total, 2);
+	assert_int_equal(cursor.next_try, 0);
+	assert_int_equal(cursor.id, 0);
+	/* Gone: #1 and #2. Kept: the newest row of each attempt at its target (#3, #8, #9),
+	 * what failed (#4) or is pending (#5), what was sent lately (#6, #7). */
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "3 4 5 6 7 8 9");
+	/* A second round finds nothing more. */
+	assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, now - 30LL * 86400 * 1000, 0,
+						   100), 0);
+	assert_int_equal(deleted, 0);
+	assert_false(more);
+
+	/* Failed rows go after their own bound (here a day), a batch at most per call. */
+	assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, 0, now - 86400LL * 1000, 1), 0);
+	assert_int_equal(deleted, 1);
+	assert_true(more);   /* a full batch of failed rows: there may be others */
+	assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, 0, now - 86400LL * 1000, 1), 0);
+	assert_int_equal(deleted, 0);
+	assert_false(more);
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "3 5 6 7 8 9");
+	/* With bounds in the future, #7 goes too; pending rows, however old, stay. */
+	assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, now + 1, now + 1, 100), 0);
+	assert_int_equal(deleted, 1);
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "3 5 6 8 9");
+	assert_int_equal(pa_store_lti_outbox_purge(&deleted, &more, f.store, &cursor, 0, 0, 0), PA_EINVAL);
+
+	/* The kept row still says what alice's first attempt last reported: the same grade
+	 * again queues nothing, a new one does. */
+	commit(&f, f.attempt_id, NULL, NULL, true, 0.3);
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "3 5 6 8 9");
+	commit(&f, f.attempt_id, NULL, NULL, true, 0.35);   /* #10 */
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "3 5 6 8 9 10");
+
+	/* The worker's batch, from its settings: #10 delivered long ago makes #3 old news. */
+	pa_buf_clear(&q);
+	pa_buf_printf(&q, "UPDATE lti_outbox SET state = 'sent', sent = %lld, next_try = %lld WHERE id = 10;",
+		      (long long)old, (long long)old);
+	sql(f.dir, q.ptr);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.store = f.store;
+	cfg.sign = no_sign;
+	cfg.timeout_s = 2;
+	cfg.backoff_max_s = 3600;
+	cfg.give_up_s = 3600;
+	cfg.keep_s = 30LL * 86400;
+	assert_int_equal(pa_lti_outbox_new(&o, &cfg), 0);
+	assert_int_equal(pa_lti_outbox_purge_once(&deleted, &more, o, now), 0);
+	assert_int_equal(deleted, 1);
+	assert_false(more);
+	pa_lti_outbox_free(o);
+	ids_of(&ids, &f);
+	assert_string_equal(ids.ptr, "5 6 8 9 10");
+
+	pa_buf_dispose(&q);
+	pa_buf_dispose(&ids);
 	teardown(&f);
 }
 
@@ -554,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_outbox__due_in_order_and_superseded),
 		cmocka_unit_test(test_outbox__backoff),
 		cmocka_unit_test(test_outbox__retry_give_up_and_admin_retry),
+		cmocka_unit_test(test_outbox__old_rows_purged_in_batches),
 		cmocka_unit_test(test_outbox__a_platform_down_is_asked_once_per_batch),
 		cmocka_unit_test(test_outbox__worker_delivers_to_ags),
 	};
