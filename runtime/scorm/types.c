@@ -27,6 +27,19 @@ bool pa_scorm_utf8(const char *s, size_t len, size_t *chars)
 		size_t k;
 		unsigned cp;
 
+		/* ASCII eight bytes at a time: suspend_data is kilobytes of it */
+		while ((size_t)(end - p) >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			p += 8;
+			n += 8;
+		}
+		if (p == end)
+			break;
+		c = *p;
 		if (c < 0x80) { p++; n++; continue; }
 		if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1F; }
 		else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0F; }

@@ -509,6 +509,32 @@ static void test_scorm__limits_hold(void **state)
 	pa_scorm_free(s);
 }
 
+/* UTF-8 checks read ASCII eight bytes at a time: a bad or multi-byte
+ * sequence at any offset, after any run of ASCII, is still seen. */
+static void test_scorm__utf8_at_every_offset(void **state)
+{
+	char buf[64];
+	size_t chars;
+
+	(void)state;
+	for (size_t at = 0; at < 40; at++) {
+		memset(buf, 'a', sizeof(buf));
+		buf[at] = (char)0xC3;   /* é, two bytes */
+		buf[at + 1] = (char)0xA9;
+		assert_true(pa_scorm_utf8(buf, at + 20, &chars));
+		assert_int_equal(chars, at + 19);
+		buf[at + 1] = 'x';      /* a lead byte without its continuation */
+		assert_false(pa_scorm_utf8(buf, at + 20, NULL));
+		buf[at] = (char)0x80;   /* a continuation byte alone */
+		assert_false(pa_scorm_utf8(buf, at + 20, NULL));
+		buf[at] = (char)0xC3;   /* cut at the end */
+		assert_false(pa_scorm_utf8(buf, at + 1, NULL));
+		memset(buf, 'a', sizeof(buf));
+		assert_true(pa_scorm_utf8(buf, at, &chars));
+		assert_int_equal(chars, at);
+	}
+}
+
 static void test_scorm__diagnostic_is_short(void **state)
 {
 	pa_scorm *s;
@@ -536,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_scorm__export_import_round_trip),
 		cmocka_unit_test(test_scorm__import_fails_closed),
 		cmocka_unit_test(test_scorm__limits_hold),
+		cmocka_unit_test(test_scorm__utf8_at_every_offset),
 		cmocka_unit_test(test_scorm__diagnostic_is_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
