@@ -7,30 +7,19 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/lru.h"
 #include "common/util.h"
 
 typedef struct entry {
+	pa_lru_node node;            /* keyed by the attempt's id */
 	pa_store_attempt a;          /* owned; a SCO's state NULL when not known here */
-	size_t bytes;
-	struct entry *chain;         /* the next in its bucket */
-	struct entry *newer, *older; /* recency, newest at cache->newest */
 } entry;
 
 struct pa_attempt_cache {
 	pthread_mutex_t lock;
-	entry **buckets;
-	size_t nbuckets;             /* a power of two */
-	size_t count, bytes, max_bytes;
-	entry *newest, *oldest;
+	pa_lru lru;
 	uint64_t hits, misses;
 };
-
-static size_t bucket_of(const pa_attempt_cache *c, int64_t id)
-{
-	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-
-	return (size_t)(h >> 32) & (c->nbuckets - 1);
-}
 
 static size_t text_bytes(const void *p, size_t len)
 {
@@ -114,50 +103,11 @@ done:
 	return rc;
 }
 
-static entry *find(const pa_attempt_cache *c, int64_t id)
+static entry *find(pa_attempt_cache *c, int64_t id, int touch)
 {
-	entry *e = c->buckets[bucket_of(c, id)];
+	pa_lru_node *n = pa_lru_find(&c->lru, id, touch);
 
-	while (e && e->a.id != id)
-		e = e->chain;
-	return e;
-}
-
-static void lru_unlink(pa_attempt_cache *c, entry *e)
-{
-	if (e->newer)
-		e->newer->older = e->older;
-	else
-		c->newest = e->older;
-	if (e->older)
-		e->older->newer = e->newer;
-	else
-		c->oldest = e->newer;
-	e->newer = e->older = NULL;
-}
-
-static void lru_front(pa_attempt_cache *c, entry *e)
-{
-	e->older = c->newest;
-	e->newer = NULL;
-	if (c->newest)
-		c->newest->newer = e;
-	c->newest = e;
-	if (!c->oldest)
-		c->oldest = e;
-}
-
-/* Take e out of the table (not freed). */
-static void unlink_entry(pa_attempt_cache *c, entry *e)
-{
-	entry **p = &c->buckets[bucket_of(c, e->a.id)];
-
-	while (*p != e)
-		p = &(*p)->chain;
-	*p = e->chain;
-	lru_unlink(c, e);
-	c->count--;
-	c->bytes -= e->bytes;
+	return n ? PA_LRU_OF(n, entry, node) : NULL;
 }
 
 static void entry_free(entry *e)
@@ -168,55 +118,21 @@ static void entry_free(entry *e)
 	}
 }
 
-/* Twice the buckets when the chains grow long; left as is when memory is short. */
-static void maybe_grow(pa_attempt_cache *c)
+/* Free what the bound pushed out, outside the lock. */
+static void free_evicted(pa_lru_node *n)
 {
-	size_t n = c->nbuckets * 2;
-	entry **b;
-
-	if (c->count < c->nbuckets || !(b = calloc(n, sizeof(*b))))
-		return;
-	for (size_t i = 0; i < c->nbuckets; i++) {
-		for (entry *e = c->buckets[i], *next; e; e = next) {
-			size_t k = (size_t)(((uint64_t)e->a.id * 0x9E3779B97F4A7C15ull) >> 32) & (n - 1);
-
-			next = e->chain;
-			e->chain = b[k];
-			b[k] = e;
-		}
+	for (pa_lru_node *next; n; n = next) {
+		next = n->chain;
+		entry_free(PA_LRU_OF(n, entry, node));
 	}
-	free(c->buckets);
-	c->buckets = b;
-	c->nbuckets = n;
 }
 
-/* Put e in (its id not present), then drop the oldest past the bound; the freed entries in *garbage. */
-static void insert(pa_attempt_cache *c, entry *e, entry **garbage)
+/* Put e in, sized, as the most recent. */
+static void insert(pa_attempt_cache *c, entry *e, pa_lru_node **evicted)
 {
-	size_t k = bucket_of(c, e->a.id);
-
-	e->chain = c->buckets[k];
-	c->buckets[k] = e;
-	lru_front(c, e);
-	c->count++;
-	c->bytes += e->bytes;
-	while (c->bytes > c->max_bytes && c->oldest && c->oldest != e) {
-		entry *old = c->oldest;
-
-		unlink_entry(c, old);
-		old->chain = *garbage;
-		*garbage = old;
-	}
-	maybe_grow(c);
-}
-
-/* Free what insert dropped, outside the lock. */
-static void free_garbage(entry *g)
-{
-	for (entry *next; g; g = next) {
-		next = g->chain;
-		entry_free(g);
-	}
+	e->node.key = e->a.id;
+	e->node.bytes = entry_bytes(e);
+	pa_lru_insert(&c->lru, &e->node, evicted);
 }
 
 int pa_attempt_cache_new(pa_attempt_cache **out, size_t max_bytes)
@@ -224,12 +140,10 @@ int pa_attempt_cache_new(pa_attempt_cache **out, size_t max_bytes)
 	pa_attempt_cache *c = calloc(1, sizeof(*c));
 
 	*out = NULL;
-	if (!c || !(c->buckets = calloc(1024, sizeof(*c->buckets)))) {
+	if (!c || pa_lru_init(&c->lru, max_bytes) != 0) {
 		free(c);
 		return pa_error_set(PA_ENOMEM, "out of memory");
 	}
-	c->nbuckets = 1024;
-	c->max_bytes = max_bytes;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;
@@ -239,11 +153,11 @@ void pa_attempt_cache_free(pa_attempt_cache *c)
 {
 	if (!c)
 		return;
-	for (entry *e = c->newest, *next; e; e = next) {
-		next = e->older;
-		entry_free(e);
+	for (pa_lru_node *n = c->lru.newest, *next; n; n = next) {
+		next = n->older;
+		entry_free(PA_LRU_OF(n, entry, node));
 	}
-	free(c->buckets);
+	pa_lru_dispose(&c->lru);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -254,14 +168,12 @@ int pa_attempt_cache_get(pa_store_attempt *out, pa_attempt_cache *c, int64_t att
 	int rc = PA_ENOTFOUND;
 
 	pthread_mutex_lock(&c->lock);
-	if ((e = find(c, attempt_id)) != NULL) {
+	if ((e = find(c, attempt_id, 1)) != NULL) {
 		for (size_t i = 0; e && i < e->a.nscos; i++)
 			if (!e->a.scos[i].state && wanted(&e->a.scos[i], sco))
 				e = NULL;   /* a state this read wants is not here */
 	}
 	if (e && (rc = attempt_copy(out, &e->a, false, sco)) == 0) {
-		lru_unlink(c, e);
-		lru_front(c, e);
 		c->hits++;
 	} else {
 		c->misses++;
@@ -273,19 +185,15 @@ int pa_attempt_cache_get(pa_store_attempt *out, pa_attempt_cache *c, int64_t att
 
 void pa_attempt_cache_put(pa_attempt_cache *c, const pa_store_attempt *a)
 {
-	entry *e = calloc(1, sizeof(*e)), *old, *garbage = NULL;
+	entry *e = calloc(1, sizeof(*e)), *old;
+	pa_lru_node *evicted = NULL;
 
 	if (!e || attempt_copy(&e->a, a, true, NULL) != 0) {
 		free(e);
 		return;
 	}
-	e->bytes = entry_bytes(e);
-	if (e->bytes > c->max_bytes) {
-		entry_free(e);
-		return;
-	}
 	pthread_mutex_lock(&c->lock);
-	if ((old = find(c, a->id)) != NULL) {
+	if ((old = find(c, a->id, 0)) != NULL) {
 		if (old->a.last_seq > a->last_seq) {
 			/* A commit landed since this was read: the cache is ahead. */
 			pthread_mutex_unlock(&c->lock);
@@ -305,15 +213,14 @@ void pa_attempt_cache_put(pa_attempt_cache *c, const pa_store_attempt *a)
 					}
 				}
 			}
-			e->bytes = entry_bytes(e);
 		}
-		unlink_entry(c, old);
-		old->chain = garbage;
-		garbage = old;
+		pa_lru_remove(&c->lru, &old->node);
+		old->node.chain = evicted;
+		evicted = &old->node;
 	}
-	insert(c, e, &garbage);
+	insert(c, e, &evicted);
 	pthread_mutex_unlock(&c->lock);
-	free_garbage(garbage);
+	free_evicted(evicted);
 }
 
 /* Commit m onto the attempt a (at m->seq - 1). */
@@ -389,23 +296,23 @@ static int apply(pa_store_attempt *a, const pa_store_commit *m, int64_t now)
 
 void pa_attempt_cache_commit(pa_attempt_cache *c, const pa_store_commit *m, int64_t now)
 {
-	entry *e, *garbage = NULL;
+	pa_lru_node *evicted = NULL;
+	entry *e;
 
 	pthread_mutex_lock(&c->lock);
-	if ((e = find(c, m->attempt_id)) != NULL) {
-		unlink_entry(c, e);
+	if ((e = find(c, m->attempt_id, 0)) != NULL) {
+		pa_lru_remove(&c->lru, &e->node);
 		/* Any other base than the state the commit was replayed on, or a
 		 * failure half-way, and the attempt is read from the store again. */
 		if (e->a.last_seq + 1 != m->seq || apply(&e->a, m, now) != 0) {
-			e->chain = garbage;
-			garbage = e;
+			e->node.chain = evicted;
+			evicted = &e->node;
 		} else {
-			e->bytes = entry_bytes(e);
-			insert(c, e, &garbage);
+			insert(c, e, &evicted);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
-	free_garbage(garbage);
+	free_evicted(evicted);
 }
 
 void pa_attempt_cache_drop(pa_attempt_cache *c, int64_t attempt_id)
@@ -413,8 +320,8 @@ void pa_attempt_cache_drop(pa_attempt_cache *c, int64_t attempt_id)
 	entry *e;
 
 	pthread_mutex_lock(&c->lock);
-	if ((e = find(c, attempt_id)) != NULL)
-		unlink_entry(c, e);
+	if ((e = find(c, attempt_id, 0)) != NULL)
+		pa_lru_remove(&c->lru, &e->node);
 	pthread_mutex_unlock(&c->lock);
 	entry_free(e);
 }
@@ -424,7 +331,7 @@ void pa_attempt_cache_stats_get(pa_attempt_cache_stats *out, pa_attempt_cache *c
 	pthread_mutex_lock(&c->lock);
 	out->hits = c->hits;
 	out->misses = c->misses;
-	out->attempts = c->count;
-	out->bytes = c->bytes;
+	out->attempts = c->lru.count;
+	out->bytes = c->lru.bytes;
 	pthread_mutex_unlock(&c->lock);
 }

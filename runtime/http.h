@@ -73,6 +73,7 @@ typedef struct pa_http_player_settings {
 	int64_t commit_interval;
 	bool new_after_completion;
 	const char *page_csp;    /* the player page's policy, PA_HTTP_PAGE_CSP and frame-ancestors */
+	struct pa_engines *engines;   /* engines handed from commit to commit (runtime/engines.h); NULL: none */
 } pa_http_player_settings;
 
 /* The player page's own policy, before frame-ancestors. */

@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "packager/embedded.h"
 #include "runtime/auth.h"
+#include "runtime/engines.h"
 #include "runtime/http.h"
 #include "runtime/player.h"
 
@@ -229,6 +230,7 @@ static int context_of(pa_player_context *ctx, pa_store_version *v, pa_store_lear
 	ctx->learner_id = a->preview ? "preview" : l->subject ? pa_store_learner_lms_id(l->subject) : NULL;
 	ctx->learner_name = a->preview ? "Preview, Learner" : l->name;
 	ctx->suspend_data_max = s->suspend_data_max;
+	ctx->engines = s->engines;
 	return 0;
 }
 
@@ -397,6 +399,12 @@ static enum MHD_Result commit_answer(pa_http_request *r)
 		return rejected(r, MHD_HTTP_CONFLICT, seq, p->last_seq, 0, "another commit was stored first");
 	if (p->rc)
 		return store_failed(r, "commit");
+	/* Stored: its engine is the next commit's (before the answer lets that one come). */
+	if (p->outcome.engine) {
+		pa_engines_give(s->engines, p->commit.attempt_id, p->outcome.engine_sco, seq, p->outcome.engine,
+				p->outcome.engine_bytes);
+		p->outcome.engine = NULL;
+	}
 	pa_buf_putc(&p->outcome.result, '\n');
 	return pa_http_json(r, MHD_HTTP_OK, &p->outcome.result);
 }

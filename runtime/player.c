@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/json_load.h"
 #include "common/util.h"
+#include "runtime/engines.h"
 #include "runtime/scorm/internal.h"   /* duration parsing, for reports */
 #include "runtime/seqplay.h"
 
@@ -228,11 +229,14 @@ static int engine_from_row(pa_scorm **out, const pa_player_context *ctx, const p
 	return 0;
 }
 
-/* The engine of a SCO: from its stored state, or fresh. */
+/* The engine of a SCO: the one the attempt's last commit left, else from its stored state, or fresh. */
 static int engine_of(pa_scorm **out, const pa_player_context *ctx, const json_t *item)
 {
-	const pa_store_sco *row = stored_row(ctx->attempt, str_of(item, "identifier"));
+	const char *id = str_of(item, "identifier");
+	const pa_store_sco *row = stored_row(ctx->attempt, id);
 
+	if (row && ctx->engines && (*out = pa_engines_take(ctx->engines, ctx->attempt->id, id, ctx->attempt->last_seq)))
+		return 0;
 	return row ? engine_from_row(out, ctx, row) : fresh_from_item(out, ctx, item);
 }
 
@@ -354,6 +358,10 @@ void pa_player_outcome_dispose(pa_player_outcome *o)
 	pa_buf_dispose(&o->seq_state);
 	pa_buf_dispose(&o->globals);
 	pa_buf_dispose(&o->result);
+	pa_scorm_free(o->engine);
+	o->engine = NULL;
+	free(o->engine_sco);
+	o->engine_sco = NULL;
 }
 
 const char *pa_player_commit_scope(const json_t *req)
@@ -834,8 +842,16 @@ int pa_player_replay_json(pa_player_outcome *out, const pa_player_context *ctx, 
 		pa_buf_put(&out->result, answer.ptr, answer.len);
 	}
 	pa_buf_puts(&out->result, "}");
-	if (pa_buf_error(&out->seq_state) || pa_buf_error(&out->result))
+	if (pa_buf_error(&out->seq_state) || pa_buf_error(&out->result)) {
 		rc = pa_error_set(PA_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The engine goes on to the next commit (after navigation, sequencing may have moved it on: not kept). */
+	if (ctx->engines && s && !nav && written_row(out, sco) && (out->engine_sco = pa_strdup(sco)) != NULL) {
+		out->engine = s;
+		out->engine_bytes = written_row(out, sco)->state_len;
+		s = NULL;
+	}
 done:
 	pa_buf_dispose(&answer);
 	free(delivered);

@@ -53,6 +53,7 @@ typedef struct pa_player_context {
 	const char *learner_name;     /* "Family, Given" */
 	size_t suspend_data_max;      /* characters; 0: the engine's default (65,536) */
 	const char *learner_globals;  /* the learner's global objectives (pa_store_learner_globals); NULL: none */
+	struct pa_engines *engines;   /* the engines commits left (runtime/engines.h); NULL: import every state */
 } pa_player_context;
 
 /* The engine standard of a version's scorm_version text. */
@@ -91,6 +92,11 @@ typedef struct pa_player_outcome {
 	bool has_score;
 	bool suspended;
 	int64_t seq;
+	/* With ctx->engines, a commit without navigation: the engine of its SCO
+	 * after its calls, for pa_engines_give once the commit is stored (owned). */
+	struct pa_scorm *engine;
+	char *engine_sco;
+	size_t engine_bytes;
 } pa_player_outcome;
 
 void pa_player_outcome_init(pa_player_outcome *o);

@@ -27,6 +27,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "runtime/auth.h"
+#include "runtime/engines.h"
 #include "runtime/http.h"
 #include "runtime/import.h"
 #include "lti/lti.h"
@@ -869,6 +870,10 @@ int pa_server_start(pa_server **out, const pa_server_options *opts)
 	s->player.session_ttl = pa_config_int(cfg, PA_CFG_SESSION_TTL);
 	s->player.commit_interval = pa_config_int(cfg, PA_CFG_COMMIT_INTERVAL);
 	s->player.new_after_completion = pa_config_bool(cfg, PA_CFG_NEW_ATTEMPT_AFTER_COMPLETION);
+	/* Engines handed from commit to commit: in the attempt cache's budget (0: neither). */
+	if (pa_config_size(cfg, PA_CFG_ATTEMPT_CACHE) &&
+	    (rc = pa_engines_new(&s->player.engines, (size_t)pa_config_size(cfg, PA_CFG_ATTEMPT_CACHE))) != 0)
+		goto done;
 	if ((rc = pa_session_key_load(s->player.key, s->data_dir)) != 0)
 		goto done;
 	if ((rc = pa_proxies_parse(&s->proxies, pa_config_string(cfg, PA_CFG_TRUSTED_PROXIES))) != 0)
@@ -962,6 +967,7 @@ void pa_server_stop(pa_server *s)
 	pa_buf_dispose(&s->content_csp);
 	pa_buf_dispose(&s->page_csp);
 	OPENSSL_cleanse(s->player.key, sizeof(s->player.key));
+	pa_engines_free(s->player.engines);
 	pthread_cond_destroy(&s->idle);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
