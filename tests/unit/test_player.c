@@ -18,6 +18,7 @@
 #include "runtime/auth.h"
 #include "runtime/import.h"
 #include "runtime/player.h"
+#include "runtime/engines.h"
 #include "runtime/server.h"
 #include "runtime/session.h"
 #include "runtime/store.h"
@@ -644,36 +645,36 @@ static void test_player__preview_links(void **state)
 	pa_buf_dispose(&again);
 }
 
-/* The audit trail: replaying every stored commit of an attempt from
- * nothing gives back exactly the stored state. */
-static void test_player__the_calls_rebuild_the_state(void **state)
+/* Replay every stored commit of stored_a from nothing, as serve does: with
+ * engines, each commit's engine handed to the next (runtime/engines.h). */
+static void rebuild(const pa_store_attempt *stored_a, pa_engines *engines)
 {
-	pa_store_attempt stored_a, a;
+	pa_store_attempt a;
 	pa_store_version v = { 0 };
 	pa_player_context ctx;
 	pa_store_learner learner;
+	int handed = 0;
 
-	(void)state;
-	assert_int_equal(pa_store_attempt_read(&stored_a, F->store, F->att2004, NULL), 0);
-	assert_true(stored_a.last_seq >= 3);
-	assert_int_equal(pa_store_version_by_id(&v, F->store, stored_a.version_id), 0);
+	assert_int_equal(pa_store_version_by_id(&v, F->store, stored_a->version_id), 0);
 	memset(&a, 0, sizeof(a));
-	a.id = stored_a.id;
-	a.version_id = stored_a.version_id;
-	a.learner_id = stored_a.learner_id;
+	a.id = stored_a->id;
+	a.version_id = stored_a->version_id;
+	a.learner_id = stored_a->learner_id;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.attempt = &a;
 	ctx.tree_json = v.tree_json;
 	ctx.scorm_version = v.scorm_version;
+	ctx.engines = engines;
 	assert_int_equal(pa_store_learner_get(&learner, F->store, a.learner_id), 0);
 	ctx.learner_id = pa_store_learner_lms_id(learner.subject);
 	ctx.learner_name = learner.name;
-	for (int64_t seq = 1; seq <= stored_a.last_seq; seq++) {
+	for (int64_t seq = 1; seq <= stored_a->last_seq; seq++) {
 		pa_buf calls = PA_BUF_INIT;
 		pa_player_outcome o;
 
 		assert_int_equal(pa_store_commit_calls(&calls, F->store, a.id, seq), 0);
 		pa_player_outcome_init(&o);
+		a.last_seq = seq - 1;
 		if (pa_player_replay(&o, &ctx, calls.ptr, calls.len) != 0)
 			fail_msg("commit %lld: %s", (long long)seq, pa_error_last());
 		/* what the store does with the outcome: each row written replaces its SCO's */
@@ -690,15 +691,40 @@ static void test_player__the_calls_rebuild_the_state(void **state)
 			a.scos[j] = o.scos[i];
 		}
 		o.nscos = 0;
+		/* and what serve does once it is stored */
+		if (o.engine) {
+			pa_engines_give(engines, a.id, o.engine_sco, seq, o.engine, o.engine_bytes);
+			o.engine = NULL;
+			handed++;
+		}
 		pa_player_outcome_dispose(&o);
 		pa_buf_dispose(&calls);
 	}
-	assert_same_scos(&a, &stored_a);
+	assert_same_scos(&a, stored_a);
+	if (engines)
+		assert_true(handed >= 2);
 	for (size_t i = 0; i < a.nscos; i++)
 		pa_store_sco_dispose(&a.scos[i]);
 	free(a.scos);
 	pa_store_learner_dispose(&learner);
 	pa_store_version_dispose(&v);
+}
+
+/* The audit trail: replaying every stored commit of an attempt from
+ * nothing gives back exactly the stored state, whether each commit
+ * imports the state the last one left or takes over its engine. */
+static void test_player__the_calls_rebuild_the_state(void **state)
+{
+	pa_store_attempt stored_a;
+	pa_engines *engines;
+
+	(void)state;
+	assert_int_equal(pa_store_attempt_read(&stored_a, F->store, F->att2004, NULL), 0);
+	assert_true(stored_a.last_seq >= 3);
+	rebuild(&stored_a, NULL);
+	assert_int_equal(pa_engines_new(&engines, 1 << 20), 0);
+	rebuild(&stored_a, engines);
+	pa_engines_free(engines);
 	pa_store_attempt_dispose(&stored_a);
 }
 
