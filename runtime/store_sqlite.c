@@ -517,8 +517,9 @@ struct job {
 /* Past this, the writer catches up itself between two batches: under
  * constant writes a background checkpoint never ends before the next
  * write begins, and the WAL could only be restarted from the top when one
- * does, so it would grow without bound. */
-#define CATCH_UP_PAGES (4 * CHECKPOINT_PAGES)
+ * does, so it would grow without bound. The writer's pass holds the
+ * commits back, so rather seldom: 64 MiB of WAL. */
+#define CATCH_UP_PAGES (16 * CHECKPOINT_PAGES)
 
 typedef struct sqlite_store {
 	struct pa_store base;
@@ -537,6 +538,7 @@ typedef struct sqlite_store {
 	bool ckpt_started;
 	bool ckpt_wanted;
 	bool catch_up;          /* writer thread only */
+	bool writer_ckpt;       /* the writer waits to catch up: the checkpointer starts no pass */
 	pthread_cond_t ckpt_cond;
 	bool stopping;
 	job *head, *tail;
@@ -634,7 +636,7 @@ static void *checkpointer_main(void *arg)
 	for (;;) {
 		int rc, log = 0, done = 0;
 
-		while (!s->ckpt_wanted && !s->stopping)
+		while ((!s->ckpt_wanted || s->writer_ckpt) && !s->stopping)
 			pthread_cond_wait(&s->ckpt_cond, &s->lock);
 		if (s->stopping)
 			break;
@@ -651,25 +653,26 @@ static void *checkpointer_main(void *arg)
 
 /*
  * The writer's own checkpoint, between two batches, when the WAL has
- * grown past CATCH_UP_PAGES. Busy means the checkpointer is at it: wait
- * for it (a little) rather than give up, or under constant load (commits
- * queued while the writer syncs, so no pause between batches) the
- * checkpointer never catches up and the WAL grows by hundreds of MB.
+ * grown past CATCH_UP_PAGES: with no commit written meanwhile, it ends
+ * with every frame in the database, and the next transaction restarts the
+ * WAL from the top. Commits wait for it, so it must be short: never wait
+ * for the checkpointer's pass (its frames and its fsync) but try again
+ * after the next batch, and keep the checkpointer from starting another,
+ * so the writer's pass has only the frames written since the last one.
  */
 static void catch_up(sqlite_store *s)
 {
-	for (int tries = 0; tries < 100; tries++) {
-		struct timespec pause = { 0, 1000 * 1000 };
-		int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	int rc = sqlite3_wal_checkpoint_v2(s->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	bool again = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 
-		if (rc == SQLITE_OK)
-			return;
-		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
-			pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
-			return;
-		}
-		nanosleep(&pause, NULL);
-	}
+	if (rc != SQLITE_OK && !again)
+		pa_warn("store: checkpoint: %s", sqlite3_errmsg(s->writer->db));
+	s->catch_up = again;
+	pthread_mutex_lock(&s->lock);
+	s->writer_ckpt = again;
+	if (!again)
+		pthread_cond_signal(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static void *writer_main(void *arg)
@@ -723,7 +726,6 @@ static void *writer_main(void *arg)
 		}
 		if (s->catch_up) {
 			/* Callers are answered; the next ones wait for this. */
-			s->catch_up = false;
 			pthread_mutex_unlock(&s->lock);
 			catch_up(s);
 			pthread_mutex_lock(&s->lock);

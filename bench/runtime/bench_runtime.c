@@ -359,6 +359,29 @@ static void record(double ms)
 
 static double t_start, t_window0, t_window1, interval;
 static long acked_in_window, acked_total;
+/* BENCH_TRACE: a line a second on stderr (answers, worst latency), to see the ramp drain. */
+static bool trace;
+static double trace_next, trace_worst;
+static long trace_n;
+
+static void trace_answer(double t, double ms)
+{
+	if (!trace)
+		return;
+	if (t >= trace_next) {
+		if (trace_next > 0)
+			fprintf(stderr, "t=%5.1fs answers=%ld worst=%.1fms%s\n", (trace_next - t_start) / 1e3, trace_n,
+				trace_worst, trace_next > t_window0 ? " (window)" : "");
+		trace_next = (trace_next > 0 ? trace_next : t_start) + 1000;
+		while (trace_next <= t)
+			trace_next += 1000;
+		trace_n = 0;
+		trace_worst = 0;
+	}
+	trace_n++;
+	if (ms > trace_worst)
+		trace_worst = ms;
+}
 static bool stopping;
 /* The server's CPU time across the window (BENCH_SERVER_PID), in clock ticks. */
 static long server_pid;
@@ -411,6 +434,7 @@ static void on_response(sess *s, int status, const char *body, size_t blen)
 	if (status == 200) {
 		s->acked = s->seq;
 		acked_total++;
+		trace_answer(t, t - s->sent);
 		/* Steady state only: the window opens once every session has
 		 * opened its attempt and committed once. */
 		if (t >= t_window0 && t < t_window1) {
@@ -557,6 +581,7 @@ static int run(int argc, char **argv)
 			heap_push(i, t_start + ramp * (rand() / (RAND_MAX + 1.0)));
 		t_window0 = t_start + ramp + every;
 		server_pid = pid_env ? strtol(pid_env, NULL, 10) : 0;
+		trace = getenv("BENCH_TRACE") != NULL;
 	}
 	t_window1 = t_window0 + seconds * 1e3;
 	t_end = t_window1;

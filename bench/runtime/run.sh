@@ -10,6 +10,7 @@
 #   BENCH_OPEN_RATE=1000: sessions opening their attempt per second during
 #   the ramp; the window opens once every session has opened and committed
 #   once, and commits/s, latencies and CPU per commit are of the window only
+#   BENCH_TRACE=1: a line a second (answers, worst latency) on stderr
 #   PERF=1: record the server with `perf record -g` during each run
 #   (BENCH_TMP/perf-N-INTERVAL.data; `perf report -i FILE --no-children`)
 set -euo pipefail
