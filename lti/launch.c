@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/cache.h"
 #include "runtime/player.h"
 #include "runtime/store_lti.h"
 
@@ -159,7 +160,11 @@ enum MHD_Result pa_lti_launch_finish(pa_http_request *r, pa_lti *lti, const pa_l
 	enum MHD_Result ret;
 	int rc;
 
-	if (l->package && find_package(&package, lti->store, l->package) != 0) {
+	/* Kept a moment (lti/cache.h): a package removed since fails the record's foreign key. */
+	if (l->package && !(package = pa_lti_cache_package_get(lti->cache, l->package)) &&
+	    find_package(&package, lti->store, l->package) == 0)
+		pa_lti_cache_package_put(lti->cache, l->package, package);
+	if (l->package && !package) {
 		pa_warn("lti: launch refused: package: %s", pa_error_last());
 		ret = pa_lti_page_error(r, MHD_HTTP_NOT_FOUND, "Module not found",
 					"This activity names a module that is not on this Passerelle server. "

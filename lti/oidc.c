@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/cache.h"
 #include "runtime/store_lti.h"
 
 /* --- shared with lti/launch13.c --- */
@@ -249,7 +250,7 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 			     "This sign-in request is ambiguous", "The LMS's sign-in request names its issuer twice.");
 		goto done;
 	}
-	if ((rc = pa_store_platform_find(&p, lti->store, iss, client_id && *client_id ? client_id : NULL)) != 0) {
+	if ((rc = pa_lti_cache_platform_find(&p, lti->cache, iss, client_id && *client_id ? client_id : NULL)) != 0) {
 		bool ours = rc == PA_ENOTFOUND || rc == PA_EINVALID;
 
 		ret = refuse(r, ours ? MHD_HTTP_FORBIDDEN : MHD_HTTP_SERVICE_UNAVAILABLE, "platform", pa_error_last(),
