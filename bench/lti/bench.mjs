@@ -28,7 +28,7 @@
 // on the node driver.
 //
 // usage: node bench/lti/bench.mjs --passerelle BIN [--clients 64] [--launches 20000]
-//          [--rounds 3] [--users 2000] [--links 20] [--threads 16] [--inline]
+//          [--rounds 3] [--users 2000] [--links 20] [--threads 32] [--inline]
 //          [--driver c|node] [--driver-bin build/release/bench_lti]
 //          [--only passerelle|ltijs] [--json FILE]
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -45,7 +45,7 @@ const root = resolve(here, '..', '..');
 function options(argv) {
   const o = {
     passerelle: join(root, 'build', 'release', 'passerelle'), clients: 64, launches: 20000, rounds: 3,
-    users: 2000, links: 20, inline: false, only: null, json: null, threads: 16,
+    users: 2000, links: 20, inline: false, only: null, json: null, threads: 32,
     driver: 'c', driverBin: join(root, 'build', 'release', 'bench_lti'),
     work: join(process.env.BENCH_TMP || tmpdir(), 'passerelle-bench-lti'),
     package: join(root, 'samples', 'countering-trafficking'),
