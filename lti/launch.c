@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "common/error.h"
+#include "common/hmac.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "lti/cache.h"
@@ -27,17 +25,14 @@
 static int link_mac(char out[MAC_HEX + 1], const unsigned char *key, const char *msg, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char data[128], mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
-	size_t n = strlen(LINK_LABEL);
+	unsigned char mac[PA_HMAC_SHA256_BYTES];
+	int rc;
 
-	if (len > sizeof(data) - n)
+	if (len > 128 - strlen(LINK_LABEL))
 		return pa_error_set(PA_EINVAL, "link token: too long");
-	memcpy(data, LINK_LABEL, n);
-	memcpy(data + n, msg, len);
-	if (!HMAC(EVP_sha256(), key, PA_SESSION_KEY_BYTES, data, n + len, mac, &maclen) || maclen != 32)
-		return pa_error_set(PA_ERROR, "link token: HMAC failed");
-	for (unsigned i = 0; i < maclen; i++) {
+	if ((rc = pa_hmac_sha256(mac, key, PA_SESSION_KEY_BYTES, LINK_LABEL, strlen(LINK_LABEL), msg, len)) != 0)
+		return rc;
+	for (unsigned i = 0; i < sizeof(mac); i++) {
 		out[2 * i] = hex[mac[i] >> 4];
 		out[2 * i + 1] = hex[mac[i] & 15];
 	}
