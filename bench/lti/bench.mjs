@@ -351,6 +351,7 @@ async function roundC(tool, platform, o, offset) {
     seconds, launches_per_s: ok / seconds,
     p50_ms: percentile(lat, 50), p99_ms: percentile(lat, 99),
     server_cpu_ms_per_launch: (a.summary.server_cpu_ms + b.summary.server_cpu_ms) / Math.max(ok, 1),
+    server_user_cpu_ms_per_launch: (a.summary.server_user_ms + b.summary.server_user_ms) / Math.max(ok, 1),
     driver_cpu_ms_per_launch: (a.summary.driver_cpu_ms + b.summary.driver_cpu_ms) / Math.max(ok, 1),
     reconnects: a.summary.reconnects + b.summary.reconnects,
     peak_rss_mb: tool.rssMb(),
