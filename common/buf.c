@@ -143,10 +143,17 @@ int pa_buf_put_xml(pa_buf *buf, const char *str)
 int pa_buf_put_json(pa_buf *buf, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str, *run;
 
 	pa_buf_putc(buf, '"');
 	for (; *s; s++) {
+		/* A run of characters that stand for themselves, in one append. */
+		for (run = s; *s >= 0x20 && *s != '"' && *s != '\\' && *s != '<' && *s != '>' && *s != '&'; s++)
+			;
+		if (s > run)
+			pa_buf_put(buf, run, (size_t)(s - run));
+		if (!*s)
+			break;
 		switch (*s) {
 		case '"': pa_buf_puts(buf, "\\\""); break;
 		case '\\': pa_buf_puts(buf, "\\\\"); break;
@@ -157,13 +164,11 @@ int pa_buf_put_json(pa_buf *buf, const char *str)
 		case '<': pa_buf_puts(buf, "\\u003c"); break;
 		case '>': pa_buf_puts(buf, "\\u003e"); break;
 		case '&': pa_buf_puts(buf, "\\u0026"); break;
-		default:
-			if (*s < 0x20) {
-				char esc[6] = { '\\', 'u', '0', '0', hex[*s >> 4], hex[*s & 15] };
-				pa_buf_put(buf, esc, sizeof(esc));
-			} else {
-				pa_buf_putc(buf, (char)*s);
-			}
+		default: {   /* the other control characters */
+			char esc[6] = { '\\', 'u', '0', '0', hex[*s >> 4], hex[*s & 15] };
+
+			pa_buf_put(buf, esc, sizeof(esc));
+		}
 		}
 	}
 	return pa_buf_putc(buf, '"');

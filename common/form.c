@@ -128,14 +128,20 @@ int pa_form_encode(pa_buf *out, const char *str)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
-	for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-			pa_buf_putc(out, (char)*p);
-		} else {
-			pa_buf_putc(out, '%');
-			pa_buf_putc(out, hex[*p >> 4]);
-			pa_buf_putc(out, hex[*p & 15]);
+	const unsigned char *p = (const unsigned char *)str, *run;
+
+	while (*p) {
+		/* A run of unreserved characters, in one append. */
+		for (run = p; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			      *p == '-' || *p == '.' || *p == '_' || *p == '~'; p++)
+			;
+		if (p > run)
+			pa_buf_put(out, run, (size_t)(p - run));
+		if (*p) {
+			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			pa_buf_put(out, esc, sizeof(esc));
+			p++;
 		}
 	}
 	return pa_buf_error(out);

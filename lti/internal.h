@@ -22,6 +22,8 @@ struct pa_lti {
 	struct pa_lti_jwks_cache *jwks;     /* lti/jwks.c */
 	/* --- grade delivery --- */
 	struct pa_lti_outbox *outbox;       /* lti/outbox.c */
+	/* --- lti-perf --- */
+	struct pa_lti_cache *cache;         /* lti/cache.c: platforms and packages launches read */
 };
 
 /* One route: an exact path or a prefix (ending in '/'), the methods it takes. */

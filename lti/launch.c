@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "common/error.h"
+#include "common/hmac.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/cache.h"
 #include "runtime/player.h"
 #include "runtime/store_lti.h"
 
@@ -26,17 +25,14 @@
 static int link_mac(char out[MAC_HEX + 1], const unsigned char *key, const char *msg, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char data[128], mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
-	size_t n = strlen(LINK_LABEL);
+	unsigned char mac[PA_HMAC_SHA256_BYTES];
+	int rc;
 
-	if (len > sizeof(data) - n)
+	if (len > 128 - strlen(LINK_LABEL))
 		return pa_error_set(PA_EINVAL, "link token: too long");
-	memcpy(data, LINK_LABEL, n);
-	memcpy(data + n, msg, len);
-	if (!HMAC(EVP_sha256(), key, PA_SESSION_KEY_BYTES, data, n + len, mac, &maclen) || maclen != 32)
-		return pa_error_set(PA_ERROR, "link token: HMAC failed");
-	for (unsigned i = 0; i < maclen; i++) {
+	if ((rc = pa_hmac_sha256(mac, key, PA_SESSION_KEY_BYTES, LINK_LABEL, strlen(LINK_LABEL), msg, len)) != 0)
+		return rc;
+	for (unsigned i = 0; i < sizeof(mac); i++) {
 		out[2 * i] = hex[mac[i] >> 4];
 		out[2 * i + 1] = hex[mac[i] & 15];
 	}
@@ -159,7 +155,11 @@ enum MHD_Result pa_lti_launch_finish(pa_http_request *r, pa_lti *lti, const pa_l
 	enum MHD_Result ret;
 	int rc;
 
-	if (l->package && find_package(&package, lti->store, l->package) != 0) {
+	/* Kept a moment (lti/cache.h): a package removed since fails the record's foreign key. */
+	if (l->package && !(package = pa_lti_cache_package_get(lti->cache, l->package)) &&
+	    find_package(&package, lti->store, l->package) == 0)
+		pa_lti_cache_package_put(lti->cache, l->package, package);
+	if (l->package && !package) {
 		pa_warn("lti: launch refused: package: %s", pa_error_last());
 		ret = pa_lti_page_error(r, MHD_HTTP_NOT_FOUND, "Module not found",
 					"This activity names a module that is not on this Passerelle server. "

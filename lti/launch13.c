@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/cache.h"
 #include "lti/deeplink.h"
 #include "lti/jwks.h"
 #include "lti/jwt.h"
@@ -344,7 +345,7 @@ static const char *check_claims(pa_buf *detail, launch_ctx *c)
 		pa_buf_puts(detail, "missing");
 		return "deployment_id";
 	}
-	if ((rc = pa_store_deployment_check(c->lti->store, p->id, deployment)) != 0) {
+	if ((rc = pa_lti_cache_deployment_check(c->lti->cache, p, deployment)) != 0) {
 		pa_buf_puts(detail, pa_error_last());
 		return rc == PA_ENOTFOUND ? "deployment_id" : "store";
 	}
@@ -620,7 +621,7 @@ static enum MHD_Result launch(launch_ctx *c)
 		ret = refuse(c->r, MHD_HTTP_BAD_REQUEST, "state", "its cookie is another browser's", STALE_TITLE, STALE_TEXT);
 		goto done;
 	}
-	if ((rc = pa_store_platform_get(&c->platform, c->lti->store, c->st.platform_id)) != 0) {
+	if ((rc = pa_lti_cache_platform_get(&c->platform, c->lti->cache, c->st.platform_id)) != 0) {
 		ret = refuse(c->r, rc == PA_ENOTFOUND ? MHD_HTTP_FORBIDDEN : MHD_HTTP_SERVICE_UNAVAILABLE, "platform",
 			     pa_error_last(), "This LMS is not registered with Passerelle",
 			     "The LMS this launch comes from was removed from Passerelle during the sign-in.");

@@ -11,6 +11,7 @@
 #include "lti/outbox.h"
 #include "lti/jwks.h"
 #include "lti/keys.h"
+#include "lti/cache.h"
 
 int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *data_dir)
 {
@@ -32,6 +33,9 @@ int pa_lti_new(pa_lti **out, const pa_config *cfg, pa_store *store, const char *
 	    (rc = pa_lti_jwks_cache_new(&lti->jwks, pa_config_int(cfg, PA_CFG_LTI_JWKS_CACHE_TTL),
 					(long)pa_config_int(cfg, PA_CFG_LTI_HTTP_TIMEOUT),
 					pa_config_bool(cfg, PA_CFG_LTI_ALLOW_HTTP))) != 0)
+		goto done;
+	/* --- lti-perf --- */
+	if ((rc = pa_lti_cache_new(&lti->cache, store, PA_LTI_CACHE_TTL_MS)) != 0)
 		goto done;
 done:
 	if (rc)
@@ -55,6 +59,7 @@ void pa_lti_free(pa_lti *lti)
 	/* --- LTI 1.3: our keys and the platforms' --- */
 	pa_lti_keyring_free(lti->keys);
 	pa_lti_jwks_cache_free(lti->jwks);
+	pa_lti_cache_free(lti->cache);   /* --- lti-perf --- */
 	free(lti);
 }
 

@@ -14,30 +14,58 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "lti/cache.h"
 #include "runtime/store_lti.h"
 
 /* --- shared with lti/launch13.c --- */
 
-int pa_lti13_random(pa_buf *out)
+/* 32 random bytes (raw[32] is padding, zero) as 43 base64url characters. */
+static void put_random(pa_buf *out, const unsigned char raw[33])
 {
 	static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	char text[44];
+	size_t n = 0;
+
+	for (size_t i = 0; i < 33; i += 3) {
+		unsigned long v = (unsigned long)raw[i] << 16 | (unsigned long)raw[i + 1] << 8 | raw[i + 2];
+
+		text[n++] = b64url[v >> 18 & 63];
+		text[n++] = b64url[v >> 12 & 63];
+		text[n++] = b64url[v >> 6 & 63];
+		if (i + 3 < 33)
+			text[n++] = b64url[v & 63];
+	}
+	pa_buf_put(out, text, n);
+	OPENSSL_cleanse(text, sizeof(text));
+}
+
+int pa_lti13_random(pa_buf *out)
+{
 	unsigned char raw[33];   /* 32 bytes asked, one of padding: 11 groups of 3 */
-	size_t i;
 
 	memset(raw, 0, sizeof(raw));
 	if (RAND_bytes(raw, 32) != 1)
 		return pa_error_set(PA_EIO, "lti: no random bytes from OpenSSL");
-	for (i = 0; i < 33; i += 3) {
-		unsigned long v = (unsigned long)raw[i] << 16 | (unsigned long)raw[i + 1] << 8 | raw[i + 2];
-
-		pa_buf_putc(out, b64url[v >> 18 & 63]);
-		pa_buf_putc(out, b64url[v >> 12 & 63]);
-		pa_buf_putc(out, b64url[v >> 6 & 63]);
-		if (i + 3 < 33)
-			pa_buf_putc(out, b64url[v & 63]);
-	}
+	put_random(out, raw);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return pa_buf_error(out);
+}
+
+/* Two values as pa_lti13_random makes them, from one draw of OpenSSL's generator (a login needs two). */
+static int random_pair(pa_buf *a, pa_buf *b)
+{
+	unsigned char raw[64], part[33];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return pa_error_set(PA_EIO, "lti: no random bytes from OpenSSL");
+	part[32] = 0;
+	memcpy(part, raw, 32);
+	put_random(a, part);
+	memcpy(part, raw + 32, 32);
+	put_random(b, part);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	OPENSSL_cleanse(part, sizeof(part));
+	return pa_buf_error(a) ? pa_buf_error(a) : pa_buf_error(b);
 }
 
 typedef struct collect_ctx {
@@ -249,7 +277,7 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 			     "This sign-in request is ambiguous", "The LMS's sign-in request names its issuer twice.");
 		goto done;
 	}
-	if ((rc = pa_store_platform_find(&p, lti->store, iss, client_id && *client_id ? client_id : NULL)) != 0) {
+	if ((rc = pa_lti_cache_platform_find(&p, lti->cache, iss, client_id && *client_id ? client_id : NULL)) != 0) {
 		bool ours = rc == PA_ENOTFOUND || rc == PA_EINVALID;
 
 		ret = refuse(r, ours ? MHD_HTTP_FORBIDDEN : MHD_HTTP_SERVICE_UNAVAILABLE, "platform", pa_error_last(),
@@ -274,7 +302,7 @@ static enum MHD_Result login(pa_http_request *r, pa_lti *lti)
 		goto done;
 	}
 	pa_buf_printf(&redirect, "%s/lti/launch", pa_buf_cstr(&base));
-	if (pa_lti13_random(&nonce) != 0 || pa_lti13_random(&binding) != 0) {
+	if (random_pair(&nonce, &binding) != 0) {
 		ret = refuse(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "random", pa_error_last(),
 			     "Passerelle cannot sign you in now", "Try again in a moment.");
 		goto done;

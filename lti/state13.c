@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "common/error.h"
+#include "common/hmac.h"
 #include "common/util.h"
 #include "lti/base64url.h"
 #include "runtime/session.h"
@@ -19,21 +17,12 @@
 /* HMAC-SHA256 of the label and what the state says, base64url. */
 static int state_mac(pa_buf *out, const unsigned char *key, const char *msg, size_t len)
 {
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
-	pa_buf data = PA_BUF_INIT;
+	unsigned char mac[PA_HMAC_SHA256_BYTES];
 	int rc;
 
-	pa_buf_puts(&data, STATE_LABEL);
-	pa_buf_put(&data, msg, len);
-	if (pa_buf_error(&data))
-		rc = pa_error_set(PA_ENOMEM, "out of memory");
-	else if (!HMAC(EVP_sha256(), key, PA_SESSION_KEY_BYTES, (const unsigned char *)data.ptr, data.len, mac, &maclen))
-		rc = pa_error_set(PA_ERROR, "lti: HMAC failed");
-	else
-		rc = pa_b64url_encode(out, mac, maclen);
-	pa_buf_dispose(&data);
-	return rc;
+	if ((rc = pa_hmac_sha256(mac, key, PA_SESSION_KEY_BYTES, STATE_LABEL, strlen(STATE_LABEL), msg, len)) != 0)
+		return rc;
+	return pa_b64url_encode(out, mac, sizeof(mac));
 }
 
 int pa_lti13_state_make(pa_buf *out, const unsigned char *key, const char *json, int64_t expires)

@@ -7,11 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "common/fs.h"
+#include "common/hmac.h"
 #include "common/util.h"
 
 #define MAC_HEX (2 * 32)
@@ -97,13 +96,12 @@ done:
 static int mac_hex(char out[MAC_HEX + 1], const unsigned char key[PA_SESSION_KEY_BYTES], const char *msg, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	unsigned char mac[PA_HMAC_SHA256_BYTES];
+	int rc;
 
-	if (!HMAC(EVP_sha256(), key, PA_SESSION_KEY_BYTES, (const unsigned char *)msg, len, mac, &maclen) ||
-	    maclen != 32)
-		return pa_error_set(PA_ERROR, "session token: HMAC failed");
-	for (unsigned i = 0; i < maclen; i++) {
+	if ((rc = pa_hmac_sha256(mac, key, PA_SESSION_KEY_BYTES, msg, len, NULL, 0)) != 0)
+		return rc;
+	for (unsigned i = 0; i < sizeof(mac); i++) {
 		out[2 * i] = hex[mac[i] >> 4];
 		out[2 * i + 1] = hex[mac[i] & 15];
 	}
