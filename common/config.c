@@ -127,6 +127,11 @@ static const pa_config_entry entries[PA_CFG_COUNT] = {
 		"PASSERELLE_ATTEMPT_CACHE",
 		"memory serve keeps the attempts being played in, so a commit need not read its attempt back "
 		"(0: off; the least recently played are dropped past it)" },
+	[PA_CFG_WAL_MAX] = {
+		"wal_max", PA_CONFIG_SIZE, 4.0 * 1024 * 1024, 64 * GIB, "256M",
+		"PASSERELLE_WAL_MAX",
+		"size of SQLite's write-ahead log past which the writer folds it into the database between two "
+		"transactions, holding commits back for tens of ms (a checkpointer thread folds it meanwhile)" },
 	[PA_CFG_SESSION_TTL] = {
 		"session_ttl", PA_CONFIG_INT, 60, 31536000, "43200",
 		"PASSERELLE_SESSION_TTL",

@@ -514,18 +514,19 @@ struct job {
 #define MAX_READERS 64
 /* WAL pages (of 4 KiB) after which the checkpointer runs, as SQLite's own default. */
 #define CHECKPOINT_PAGES 1000
-/* Past this, the writer catches up itself between two batches: under
- * constant writes a background checkpoint never ends before the next
- * write begins, and the WAL could only be restarted from the top when one
- * does, so it would grow without bound. The writer's pass holds the
- * commits back, so rather seldom: 64 MiB of WAL. */
-#define CATCH_UP_PAGES (16 * CHECKPOINT_PAGES)
+/* Past wal_max (catch_up_pages), the writer catches up itself between two
+ * batches: under constant writes a background checkpoint never ends before
+ * the next write begins, and the WAL could only be restarted from the top
+ * when one does, so it would grow without bound. The writer's pass holds
+ * the commits back (tens of ms), so rather seldom: 256 MiB by default. */
+#define WAL_FRAME_BYTES (4096 + 24)
 
 typedef struct sqlite_store {
 	struct pa_store base;
 	char *path;
 	int busy_ms;
 	size_t batch_max;
+	int catch_up_pages;
 
 	pthread_mutex_t lock;
 	/* the writer */
@@ -617,7 +618,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 
 	(void)db;
 	(void)name;
-	if (pages >= CATCH_UP_PAGES)
+	if (pages >= s->catch_up_pages)
 		s->catch_up = true;
 	if (pages >= CHECKPOINT_PAGES) {
 		pthread_mutex_lock(&s->lock);
@@ -653,7 +654,7 @@ static void *checkpointer_main(void *arg)
 
 /*
  * The writer's own checkpoint, between two batches, when the WAL has
- * grown past CATCH_UP_PAGES: with no commit written meanwhile, it ends
+ * grown past wal_max: with no commit written meanwhile, it ends
  * with every frame in the database, and the next transaction restarts the
  * WAL from the top. Commits wait for it, so it must be short: never wait
  * for the checkpointer's pass (its frames and its fsync) but try again
@@ -1816,6 +1817,7 @@ int pa_store_sqlite_open(pa_store **out, const char *data_dir, const pa_config *
 	s->base.lti = &pa_sqlite_lti_ops;
 	s->busy_ms = cfg ? (int)pa_config_int(cfg, PA_CFG_BUSY_TIMEOUT) : 5000;
 	s->batch_max = cfg ? (size_t)pa_config_int(cfg, PA_CFG_COMMIT_BATCH) : 512;
+	s->catch_up_pages = (int)((cfg ? pa_config_size(cfg, PA_CFG_WAL_MAX) : 256u << 20) / WAL_FRAME_BYTES);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->ckpt_cond, NULL);

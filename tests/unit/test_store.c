@@ -422,6 +422,7 @@ static void test_store__group_commit_under_concurrency(void **state)
 static void test_store__wal_stays_bounded_under_constant_writes(void **state)
 {
 	char *dir = pa_test_tmpdir("store-checkpoint");
+	pa_config cfg;
 	static unsigned char blob[4096];
 	pa_buf wal = PA_BUF_INIT;
 	uint64_t size = 0;
@@ -430,11 +431,14 @@ static void test_store__wal_stays_bounded_under_constant_writes(void **state)
 
 	(void)state;
 	memset(blob, 'x', sizeof(blob));
-	s = open_store(dir);
+	/* The writer catches up past 16 MiB of WAL (4,000 frames) */
+	assert_int_equal(pa_config_init(&cfg), 0);
+	assert_int_equal(pa_config_set(&cfg, "wal_max", "16M"), 0);
+	if (pa_store_open(&s, dir, &cfg) != 0)
+		fail_msg("open %s: %s", dir, pa_error_last());
 	attempt = make_attempt(s, "wal");
-	/* About 3 WAL frames of 4 KiB per commit: 24,000 frames without
-	 * checkpoints, past the writer's catch-up at 16,000. */
-	for (int64_t seq = 1; seq <= 8000; seq++) {
+	/* About 3 WAL frames of 4 KiB per commit: 12,000 frames without checkpoints. */
+	for (int64_t seq = 1; seq <= 4000; seq++) {
 		pa_store_commit c = { 0 };
 
 		c.attempt_id = attempt;
@@ -446,10 +450,11 @@ static void test_store__wal_stays_bounded_under_constant_writes(void **state)
 	}
 	pa_buf_printf(&wal, "%s/%s-wal", dir, PA_STORE_SQLITE_FILE);
 	assert_int_equal(pa_fs_size(&size, wal.ptr), 0);
-	print_message("WAL after 8000 commits: %llu bytes\n", (unsigned long long)size);
-	if (size > (uint64_t)20000 * 4120)
+	print_message("WAL after 4000 commits: %llu bytes\n", (unsigned long long)size);
+	if (size > (uint64_t)6000 * 4120)
 		fail_msg("the WAL grew to %llu bytes", (unsigned long long)size);
 	pa_store_close(s);
+	pa_config_dispose(&cfg);
 	/* Closed: folded into the database and truncated. */
 	assert_true(pa_fs_size(&size, wal.ptr) != 0 || size == 0);
 	pa_buf_dispose(&wal);
