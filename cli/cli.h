@@ -72,6 +72,15 @@ int pa_cli_parse(const char *command, int argc, char **argv, const pa_cli_opt *o
 int pa_cli_usage_error(const char *command, const char *what, const char *arg);
 
 /*
+ * The ACTION ARG of a command whose actions (a NULL-terminated list) all
+ * name what they act on, but "list", which takes nothing: PA_EXIT_OK, or
+ * the usage error's code once said. which: the question when ARG is
+ * missing ("which token? give its NAME").
+ */
+int pa_cli_action(const char *command, const char *action, const char *arg, const char *const *actions,
+		  const char *which);
+
+/*
  * The settings of a command: defaults, then config_file (or the file named
  * by PASSERELLE_CONFIG), then PASSERELLE_* variables, then every
  * --set/--limit NAME=VALUE and --data DIR (the data_dir setting) of argv. Returns an exit code (0: go on); on

@@ -28,17 +28,10 @@ void pa_cmd_admin_usage(FILE *out)
 
 static void put_time(pa_buf *out, int64_t ms)
 {
-	char stamp[32];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!ms) {
+	if (ms)
+		pa_buf_put_utc(out, ms);
+	else
 		pa_buf_puts(out, "never");
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	pa_buf_puts(out, stamp);
 }
 
 static int run_create(pa_store *store, const char *name)
@@ -101,14 +94,12 @@ int pa_cmd_admin(int argc, char **argv)
 		action = operands[0];
 		name = operands[1];
 	}
-	if (!action)
-		return pa_cli_usage_error("admin", "what? create, list or revoke", NULL);
-	if (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke"))
-		return pa_cli_usage_error("admin", "not an admin action (create, list, revoke):", action);
-	if (strcmp(action, "list") != 0 && (!name || !*name))
-		return pa_cli_usage_error("admin", "which token? give its NAME", NULL);
-	if (!strcmp(action, "list") && name)
-		return pa_cli_usage_error("admin", "unexpected argument:", name);
+	{
+		static const char *const actions[] = { "create", "list", "revoke", NULL };
+
+		if ((code = pa_cli_action("admin", action, name, actions, "which token? give its NAME")) != PA_EXIT_OK)
+			return code;
+	}
 	if ((code = pa_cli_settings(&cfg, "admin", config_file, argc, argv)) != PA_EXIT_OK)
 		return code;
 	code = PA_EXIT_PROBLEMS;

@@ -34,17 +34,6 @@ void pa_cmd_consumer_usage(FILE *out)
 	      "exit codes: 0 done, 1 failed (key taken, no such consumer), 2 usage error\n", out);
 }
 
-static void put_time(pa_buf *out, int64_t ms)
-{
-	char stamp[32];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	pa_buf_puts(out, stamp);
-}
-
 static int run_add(pa_store *store, const pa_config *cfg, const char *key, const char *name)
 {
 	unsigned char hash[PA_STORE_TOKEN_HASH_BYTES];
@@ -81,7 +70,7 @@ static int run_list(pa_store *store)
 		pa_buf line = PA_BUF_INIT;
 
 		pa_buf_printf(&line, "%lld\t%s\t%s\t", (long long)list[i].id, list[i].key, list[i].name ? list[i].name : "-");
-		put_time(&line, list[i].created);
+		pa_buf_put_utc(&line, list[i].created);
 		printf("%s\n", pa_buf_cstr(&line));
 		pa_buf_dispose(&line);
 	}
@@ -125,14 +114,12 @@ int pa_cmd_consumer(int argc, char **argv)
 		action = operands[0];
 		key = operands[1];
 	}
-	if (!action)
-		return pa_cli_usage_error("consumer", "what? add, list or remove", NULL);
-	if (strcmp(action, "add") && strcmp(action, "list") && strcmp(action, "remove"))
-		return pa_cli_usage_error("consumer", "not a consumer action (add, list, remove):", action);
-	if (strcmp(action, "list") != 0 && (!key || !*key))
-		return pa_cli_usage_error("consumer", "which consumer? give its KEY", NULL);
-	if (!strcmp(action, "list") && key)
-		return pa_cli_usage_error("consumer", "unexpected argument:", key);
+	{
+		static const char *const actions[] = { "add", "list", "remove", NULL };
+
+		if ((code = pa_cli_action("consumer", action, key, actions, "which consumer? give its KEY")) != PA_EXIT_OK)
+			return code;
+	}
 	if (!strcmp(action, "add") && !key_ok(key))
 		return pa_cli_usage_error("consumer", "a key is 1 to 255 printable ASCII characters, no spaces:", key);
 	if (name && strcmp(action, "add") != 0)

@@ -35,17 +35,10 @@ void pa_cmd_grades_usage(FILE *out)
 
 static void put_time(pa_buf *out, int64_t ms)
 {
-	char stamp[32];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!ms) {
+	if (ms)
+		pa_buf_put_utc(out, ms);
+	else
 		pa_buf_putc(out, '-');
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	pa_buf_puts(out, stamp);
 }
 
 /* A field of one line: tabs and line breaks of what a platform said become spaces. */

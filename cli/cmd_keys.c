@@ -30,17 +30,6 @@ void pa_cmd_keys_usage(FILE *out)
 	      "exit codes: 0 done, 1 failed, 2 usage error\n", out);
 }
 
-static void put_time(pa_buf *out, int64_t ms)
-{
-	char stamp[32];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	pa_buf_puts(out, stamp);
-}
-
 static int run_list(pa_store *store, int64_t grace)
 {
 	pa_store_lti_key *list;
@@ -56,10 +45,10 @@ static int run_list(pa_store *store, int64_t grace)
 		pa_buf line = PA_BUF_INIT;
 
 		pa_buf_printf(&line, "%s\t", list[i].kid);
-		put_time(&line, list[i].created);
+		pa_buf_put_utc(&line, list[i].created);
 		pa_buf_putc(&line, '\t');
 		if (list[i].retired)
-			put_time(&line, list[i].retired);
+			pa_buf_put_utc(&line, list[i].retired);
 		else
 			pa_buf_putc(&line, '-');
 		pa_buf_puts(&line, pa_lti_key_published(&list[i], grace) ? "\tyes" : "\tno");

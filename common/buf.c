@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/util.h"
 
@@ -138,6 +139,17 @@ int pa_buf_put_xml(pa_buf *buf, const char *str)
 		run = str + 1;
 	}
 	return pa_buf_put(buf, run, (size_t)(str - run));
+}
+
+int pa_buf_put_utc(pa_buf *buf, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	char stamp[32];
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return pa_buf_puts(buf, "?");
+	return pa_buf_puts(buf, stamp);
 }
 
 int pa_buf_put_json(pa_buf *buf, const char *str)

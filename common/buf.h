@@ -9,6 +9,7 @@
 #define PA_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 
 #include "common/error.h"
@@ -42,6 +43,9 @@ int pa_buf_vprintf(pa_buf *buf, const char *fmt, va_list ap) PA_PRINTF(2, 0);
 /* Escapes for the three languages we generate. */
 int pa_buf_put_xml(pa_buf *buf, const char *str);   /* & < > " ' */
 int pa_buf_put_json(pa_buf *buf, const char *str);  /* a quoted JSON string */
+
+/* A Unix time in milliseconds as UTC to the second: 2026-11-26T21:44:16Z. */
+int pa_buf_put_utc(pa_buf *buf, int64_t ms);
 
 /* Shorten to len bytes (len <= buf->len). */
 void pa_buf_truncate(pa_buf *buf, size_t len);

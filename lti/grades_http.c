@@ -18,19 +18,16 @@
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
 
+/* JSON: the time as a string, or null for none. */
 static void put_time(pa_buf *out, int64_t ms)
 {
-	char stamp[32];
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
 	if (!ms) {
 		pa_buf_puts(out, "null");
 		return;
 	}
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	pa_buf_printf(out, "\"%s\"", stamp);
+	pa_buf_putc(out, '"');
+	pa_buf_put_utc(out, ms);
+	pa_buf_putc(out, '"');
 }
 
 static void put_string(pa_buf *out, const char *s)

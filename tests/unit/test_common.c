@@ -180,12 +180,25 @@ static void test_common__strset_sorted_unique(void **state)
 	pa_strset_dispose(&s);
 }
 
+static void test_common__buf_utc_time(void **state)
+{
+	pa_buf b = PA_BUF_INIT;
+
+	(void)state;
+	pa_buf_put_utc(&b, 0);
+	pa_buf_putc(&b, ' ');
+	pa_buf_put_utc(&b, 1795729456999);   /* milliseconds are dropped, not rounded */
+	assert_string_equal(pa_buf_cstr(&b), "1970-01-01T00:00:00Z 2026-11-26T21:44:16Z");
+	pa_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_common__buf_appends_and_terminates),
 		cmocka_unit_test(test_common__buf_cap_is_sticky),
 		cmocka_unit_test(test_common__buf_escapes),
+		cmocka_unit_test(test_common__buf_utc_time),
 		cmocka_unit_test(test_common__parse_numbers_strictly),
 		cmocka_unit_test(test_common__path_normalize_refuses_escapes),
 		cmocka_unit_test(test_common__utf8_validation),
