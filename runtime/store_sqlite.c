@@ -736,51 +736,49 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* Queue a job for the writer and wait until its batch is on disk. */
-static int submit(sqlite_store *s, job *j)
+/* Under s->lock: put j at the end of the writer's queue, unless the store is closing. */
+static int enqueue_locked(sqlite_store *s, job *j)
 {
 	j->rc = 0;
 	j->done = false;
 	j->next = NULL;
-	pthread_cond_init(&j->cond, NULL);
-	pthread_mutex_lock(&s->lock);
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->lock);
-		pthread_cond_destroy(&j->cond);
+	if (s->stopping)
 		return pa_error_set(PA_EIO, "store: closing");
-	}
 	if (s->tail)
 		s->tail->next = j;
 	else
 		s->head = j;
 	s->tail = j;
 	pthread_cond_signal(&s->work);
-	while (!j->done)
-		pthread_cond_wait(&j->cond, &s->lock);
+	return 0;
+}
+
+/* Queue a job for the writer and wait until its batch is on disk. */
+static int submit(sqlite_store *s, job *j)
+{
+	int rc;
+
+	pthread_cond_init(&j->cond, NULL);
+	pthread_mutex_lock(&s->lock);
+	if ((rc = enqueue_locked(s, j)) == 0)
+		while (!j->done)
+			pthread_cond_wait(&j->cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 	pthread_cond_destroy(&j->cond);
+	if (rc)
+		return rc;
 	return j->rc ? pa_error_set(j->rc, "%s", j->msg) : 0;
 }
 
 /* Queue a job for the writer and return: j->notify will tell. */
 static int submit_async(sqlite_store *s, job *j)
 {
-	j->rc = 0;
-	j->done = false;
-	j->next = NULL;
+	int rc;
+
 	pthread_mutex_lock(&s->lock);
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->lock);
-		return pa_error_set(PA_EIO, "store: closing");
-	}
-	if (s->tail)
-		s->tail->next = j;
-	else
-		s->head = j;
-	s->tail = j;
-	pthread_cond_signal(&s->work);
+	rc = enqueue_locked(s, j);
 	pthread_mutex_unlock(&s->lock);
-	return 0;
+	return rc;
 }
 
 static int write_job(sqlite_store *s, job_fn fn, void *arg)
