@@ -324,8 +324,7 @@ async function navigate(request, terminated = false) {
   try {
     // Take the SCO away first (after its own Terminate too): calls from its
     // unload handlers must reach its engine, not the next SCO's.
-    unload();
-    await new Promise((r) => setTimeout(r, 50));
+    await unload();
     unloading = false;
     const answer = await new Promise((done) => {
       queue.push({ sco: current >= 0 ? scos[current].id : '', calls: [], nav: request, done });
@@ -396,19 +395,23 @@ function renderToc() {
 }
 
 // Unload the SCO on screen (it terminates in its unload handlers, while the
-// API is still here), then save.
+// API is still here). Resolves once the blank page has loaded, so once those
+// handlers have run: a fixed pause was too short on a busy machine, and a
+// navigation then reached the server before the SCO's Terminate.
 function unload() {
-  if (frame && frame.src !== 'about:blank') {
-    unloading = true;
+  if (!frame || frame.src === 'about:blank') return Promise.resolve();
+  unloading = true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    frame.addEventListener('load', () => { clearTimeout(timer); resolve(); }, { once: true });
     frame.src = 'about:blank';
-  }
+  });
 }
 
 async function go(i) {
   if (i < 0 || i >= scos.length || (i === current && frame.src !== 'about:blank')) return;
-  unload();
-  // Let the old SCO's unload handlers run before the API points elsewhere.
-  await new Promise((r) => setTimeout(r, 50));
+  // The old SCO's unload handlers run before the API points elsewhere.
+  await unload();
   unloading = false;
   flush();
   show(i);
@@ -431,8 +434,7 @@ async function exit() {
   if (current < 0) return;
   // Save and exit, with sequencing: suspend all, resumed at the next visit.
   if (sequenced) return navigate('suspendAll');
-  unload();
-  await new Promise((r) => setTimeout(r, 50));
+  await unload();
   unloading = false;
   await flush();
   done();
